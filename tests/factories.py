@@ -1,0 +1,68 @@
+"""Factories that build realistic rows through the same operations the application uses."""
+
+from __future__ import annotations
+
+import itertools
+
+from toolkit.access import Role
+from toolkit.accounts import operations as accounts
+from toolkit.extensions import db
+from toolkit.services.models import BarrierCategory, Service
+from toolkit.territories import operations as territories
+from toolkit.territories.models import Organisation, OrganisationKind
+
+PASSWORD = "a long test password"
+_sequence = itertools.count(1)
+
+
+def territory(slug: str | None = None, name: str | None = None, locale: str = "it"):
+    number = next(_sequence)
+    created = territories.create_territory(slug or f"territory-{number}", name or f"Comune {number}", "", locale)
+    db.session.commit()
+    return created
+
+
+def network(*members, slug: str | None = None):
+    created = territories.create_network(slug or f"network-{next(_sequence)}", "Rete di prova", "", members)
+    db.session.commit()
+    return created
+
+
+def user(role: Role | None = None, territory=None, network=None, *, admin: bool = False, email: str | None = None,
+         name: str = "Persona di prova", locale: str = ""):
+    created = accounts.create_user(
+        email or f"person{next(_sequence)}@example.org", name, PASSWORD, is_admin=admin, locale=locale
+    )
+    if role is Role.NETWORK_COORDINATOR:
+        accounts.grant_role(created, role, network=network)
+    elif role is not None:
+        accounts.grant_role(created, role, territory=territory)
+    db.session.commit()
+    return created
+
+
+def coordinator(territory, **kwargs):
+    return user(Role.COORDINATOR, territory, **kwargs)
+
+
+def organisation(territory, name: str = "Associazione di prova", kind=OrganisationKind.ASSOCIATION):
+    created = Organisation(territory_id=territory.id, name=name, kind=kind)
+    db.session.add(created)
+    db.session.commit()
+    return created
+
+
+def services_of(territory) -> list[Service]:
+    return list(
+        db.session.scalars(
+            db.select(Service).where(Service.territory_id == territory.id).order_by(Service.id)
+        )
+    )
+
+
+def categories_of(territory) -> list[BarrierCategory]:
+    return list(
+        db.session.scalars(
+            db.select(BarrierCategory).where(BarrierCategory.territory_id == territory.id).order_by(BarrierCategory.id)
+        )
+    )

@@ -1,0 +1,182 @@
+"""Who may do what, where: roles, permissions, and the territory scope every request reads through.
+
+Every view declares its access rule with :func:`access`. One ``before_request`` hook enforces the rule for every
+route and sets the request's *scope*: the territories whose rows the request may read. The ORM hook below adds that
+scope to every query of a :class:`TerritoryScoped` model, so a view cannot reach another territory's rows even by
+forgetting a filter. A view without a declared rule is refused.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable
+
+from flask import abort, current_app, g, has_request_context, request
+from flask_login import current_user
+from sqlalchemy import ForeignKey, event
+from sqlalchemy.orm import Mapped, Session, mapped_column, with_loader_criteria
+
+from .extensions import csrf, login_manager
+
+
+class Role(enum.StrEnum):
+    """Roles are held per territory, except the network coordinator's, held per network."""
+
+    COORDINATOR = "coordinator"
+    FACILITATOR = "facilitator"
+    ASSOCIATION_MEMBER = "association_member"
+    OPERATOR = "operator"
+    TRANSLATOR = "translator"
+    ADDRESSEE = "addressee"
+    NETWORK_COORDINATOR = "network_coordinator"
+
+
+TERRITORY_ROLES = tuple(role for role in Role if role is not Role.NETWORK_COORDINATOR)
+
+
+class Permission(enum.StrEnum):
+    """What a person may do inside one territory."""
+
+    VIEW_TERRITORY = "view_territory"
+    MANAGE_CATALOGUE = "manage_catalogue"
+    MANAGE_ORGANISATIONS = "manage_organisations"
+    MANAGE_PEOPLE = "manage_people"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.COORDINATOR: frozenset(Permission),
+    Role.FACILITATOR: frozenset({Permission.VIEW_TERRITORY}),
+    Role.ASSOCIATION_MEMBER: frozenset({Permission.VIEW_TERRITORY}),
+    Role.OPERATOR: frozenset({Permission.VIEW_TERRITORY}),
+    Role.TRANSLATOR: frozenset({Permission.VIEW_TERRITORY}),
+    Role.ADDRESSEE: frozenset({Permission.VIEW_TERRITORY}),
+    # Network coordinators read across the territories of their network; they manage nothing inside them.
+    Role.NETWORK_COORDINATOR: frozenset({Permission.VIEW_TERRITORY}),
+}
+
+
+class Rule(enum.StrEnum):
+    """Access rules that do not depend on a territory."""
+
+    PUBLIC = "public"  #: anyone, logged in or not
+    USER = "user"  #: any logged-in person
+    ADMIN = "admin"  #: site administrators only
+    NETWORK = "network"  #: coordinators of the network named in the URL
+
+
+#: The scope of a request that may read every territory (site administration, command line).
+ALL_TERRITORIES = None
+
+
+class TerritoryScoped:
+    """Mixin for every model whose rows belong to one territory."""
+
+    #: The territory this row belongs to.
+    territory_id: Mapped[int] = mapped_column(ForeignKey("territories.id", ondelete="CASCADE"), index=True)
+
+
+def access(rule: Rule | Permission) -> Callable:
+    """Declare who may call a view; enforced for every request by :func:`enforce_access`."""
+
+    def decorate(view):
+        view.access_rule = rule
+        return view
+
+    return decorate
+
+
+def form_page(view):
+    """Mark a view whose POST is a :class:`~toolkit.forms.BaseForm` that checks its own CSRF token.
+
+    Such a view re-renders the form with everything typed and a fresh token when the token is missing or expired,
+    instead of the bare refusal page that the global check gives.
+    """
+    view.csrf_in_form = True
+    return view
+
+
+def permissions_in(user, territory) -> frozenset[Permission]:
+    """The permissions ``user`` holds in ``territory``, through territory roles or network roles."""
+    if not user.is_authenticated:
+        return frozenset()
+    if user.is_admin:
+        return frozenset(Permission)
+    granted: set[Permission] = set()
+    network_ids = {network.id for network in territory.networks}
+    for assignment in user.role_assignments:
+        if assignment.territory_id == territory.id or (
+            assignment.network_id is not None and assignment.network_id in network_ids
+        ):
+            granted |= ROLE_PERMISSIONS[assignment.role]
+    return frozenset(granted)
+
+
+def can(permission: Permission) -> bool:
+    """True when the current person holds ``permission`` in the territory of this request."""
+    return permission in g.get("permissions", frozenset())
+
+
+def enforce_access():
+    """Apply the declared rule of the requested view, and set the territory scope of the request."""
+    g.scope = ()  # no territory rows until a rule grants some
+    if request.endpoint is None:
+        return None  # 404 or 405 follows
+    view = current_app.view_functions[request.endpoint]
+    if request.endpoint == "static":
+        return None
+    if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and not getattr(view, "csrf_in_form", False):
+        csrf.protect()
+    rule = getattr(view, "access_rule", None)
+    if rule is None:
+        current_app.logger.error("view %s declares no access rule", request.endpoint)
+        abort(403)
+    if rule is Rule.PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if rule is Rule.USER:
+        return None
+    if rule is Rule.ADMIN:
+        if not current_user.is_admin:
+            abort(403)
+        g.scope = ALL_TERRITORIES
+        return None
+    if rule is Rule.NETWORK:
+        network = g.get("network")
+        if network is None or not (current_user.is_admin or current_user.coordinates_network(network)):
+            abort(403)
+        g.scope = tuple(territory.id for territory in network.territories)
+        return None
+    territory = g.get("territory")
+    if territory is None:
+        abort(404)
+    g.permissions = permissions_in(current_user, territory)
+    if rule not in g.permissions:
+        abort(403)
+    g.scope = (territory.id,)
+    return None
+
+
+def current_scope() -> Iterable[int] | None:
+    """Territory ids the current request may read; ``None`` means all (outside requests, or administrators)."""
+    if not has_request_context():
+        return ALL_TERRITORIES
+    return g.get("scope", ())
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _scope_to_territories(execute_state):
+    """Add the request's territory scope to every ORM query of a territory-scoped model."""
+    if not execute_state.is_select or execute_state.execution_options.get("all_territories", False):
+        return
+    scope = current_scope()
+    if scope is ALL_TERRITORIES:
+        return
+    territory_ids = tuple(scope)
+    execute_state.statement = execute_state.statement.options(
+        with_loader_criteria(
+            TerritoryScoped,
+            lambda cls: cls.territory_id.in_(territory_ids),
+            include_aliases=True,
+        )
+    )

@@ -1,0 +1,1 @@
+"""People with an account: logging in, passwords, invitations and the roles they hold."""

@@ -1,0 +1,101 @@
+"""Users and the roles they hold per territory or per network."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..access import Role
+from ..database import enum_column
+from ..extensions import db
+from ..territories.models import Network, Organisation, Territory
+
+
+class User(UserMixin, db.Model):
+    """A person with an account (facilitator, coordinator, association member, operator...)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Login e-mail, stored lower-case.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: Name shown to colleagues.
+    name: Mapped[str] = mapped_column(String(120))
+    #: Password hash; empty until an invited person chooses a password.
+    password_hash: Mapped[str] = mapped_column(String(255), default="")
+    #: Interface language chosen by the person; empty means "from the browser".
+    locale: Mapped[str] = mapped_column(String(10), default="")
+    #: The organisation the person works for, if any.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    #: Site administrators create territories and networks.
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Deactivated accounts cannot log in; their history stays.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: When the account was created.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    #: Last successful login.
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    organisation: Mapped[Organisation | None] = relationship()
+    role_assignments: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password_hash)
+
+    def roles_in(self, territory: Territory) -> list[Role]:
+        return sorted(a.role for a in self.role_assignments if a.territory_id == territory.id)
+
+    def coordinates_network(self, network: Network) -> bool:
+        return any(
+            a.network_id == network.id and a.role is Role.NETWORK_COORDINATOR for a in self.role_assignments
+        )
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class RoleAssignment(db.Model):
+    """One role held by one person, in one territory or (for network coordinators) one network."""
+
+    __tablename__ = "role_assignments"
+    __table_args__ = (
+        CheckConstraint(
+            "(territory_id IS NULL) <> (network_id IS NULL)", name="territory_or_network"
+        ),
+        UniqueConstraint("user_id", "role", "territory_id", "network_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Who holds the role.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: Which role.
+    role: Mapped[Role] = mapped_column(enum_column(Role))
+    #: Where the role applies, for territory roles.
+    territory_id: Mapped[int | None] = mapped_column(
+        ForeignKey("territories.id", ondelete="CASCADE"), index=True
+    )
+    #: Where the role applies, for the network coordinator role.
+    network_id: Mapped[int | None] = mapped_column(ForeignKey("networks.id", ondelete="CASCADE"), index=True)
+    #: When it was granted.
+    granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    user: Mapped[User] = relationship(back_populates="role_assignments")
+    territory: Mapped[Territory | None] = relationship()
+    network: Mapped[Network | None] = relationship()

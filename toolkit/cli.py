@@ -1,0 +1,133 @@
+"""Command-line tools: ``flask --app toolkit <command>``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from . import PROJECT_ROOT
+from .access import Role
+from .extensions import db
+from .i18n import LANGUAGES
+
+translate = AppGroup("translate", help="Extract, update and compile the interface translations.")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(create_territory)
+    app.cli.add_command(create_user)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(translate)
+
+
+@click.command("create-territory")
+@click.argument("slug")
+@click.argument("name")
+@click.option("--region", default="", help="Region or province.")
+@click.option("--language", "locale", default="it", type=click.Choice(list(LANGUAGES)), help="Document language.")
+def create_territory(slug: str, name: str, region: str, locale: str) -> None:
+    """Create a territory with the default services catalogue and barrier taxonomy."""
+    from .territories.models import Territory
+    from .territories.operations import create_territory as create
+
+    if db.session.scalar(db.select(Territory).where(Territory.slug == slug)):
+        raise click.ClickException(f"a territory '{slug}' exists already")
+    create(slug, name, region, locale)
+    db.session.commit()
+    click.echo(f"Territory '{slug}' created.")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.argument("name")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--admin", is_flag=True, help="Make the person a site administrator.")
+@click.option("--role", type=click.Choice([r.value for r in Role]), multiple=True, help="Role to grant.")
+@click.option("--territory", "territory_slug", help="Territory of the territory roles.")
+@click.option("--network", "network_slug", help="Network of the network coordinator role.")
+def create_user(email, name, password, admin, role, territory_slug, network_slug) -> None:
+    """Create an account, optionally with roles in a territory or a network."""
+    from .accounts import operations
+    from .territories.models import Network, Territory
+
+    if operations.find_user(email):
+        raise click.ClickException(f"an account for {email} exists already")
+    territory = network = None
+    if territory_slug:
+        territory = db.session.scalar(db.select(Territory).where(Territory.slug == territory_slug))
+        if territory is None:
+            raise click.ClickException(f"no territory '{territory_slug}'")
+    if network_slug:
+        network = db.session.scalar(db.select(Network).where(Network.slug == network_slug))
+        if network is None:
+            raise click.ClickException(f"no network '{network_slug}'")
+    user = operations.create_user(email, name, password, is_admin=admin)
+    for value in role:
+        try:
+            if Role(value) is Role.NETWORK_COORDINATOR:
+                operations.grant_role(user, Role(value), network=network)
+            else:
+                operations.grant_role(user, Role(value), territory=territory)
+        except ValueError as error:
+            raise click.ClickException(f"{value}: {error}") from error
+    db.session.commit()
+    click.echo(f"Account {user.email} created.")
+
+
+@click.command("seed-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has territories.")
+def seed_demo(if_empty: bool) -> None:
+    """Load a fictional territory with organisations, people of every role, services and workshop input."""
+    from .demo.seed import DEMO_LOGINS, load_demo
+    from .territories.models import Territory
+
+    if if_empty and db.session.scalar(db.select(Territory.id).limit(1)) is not None:
+        click.echo("The database has data already; demo data not loaded.")
+        return
+    load_demo()
+    db.session.commit()
+    click.echo("Demo data loaded. Demo logins (password for all: %s):" % DEMO_LOGINS["password"])
+    for email, role in DEMO_LOGINS["accounts"]:
+        click.echo(f"  {email:<40} {role}")
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=PROJECT_ROOT)
+
+
+@translate.command("extract")
+def extract() -> None:
+    """Collect the marked strings of toolkit/ and templates/ into translations/messages.pot."""
+    _pybabel(
+        "extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
+        "--omit-header", "-o", "translations/messages.pot", ".",
+    )
+
+
+@translate.command("update")
+def update() -> None:
+    """Extract, then merge new strings into every language's catalogue (English copies its source)."""
+    extract.callback()
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching",
+             "--ignore-obsolete", "--omit-header")
+    from .translations import fill_source_language
+
+    fill_source_language(PROJECT_ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po")
+
+
+@translate.command("compile")
+def compile_catalogues() -> None:
+    """Compile the catalogues to .mo files (done by the set-up; never committed)."""
+    _pybabel("compile", "-d", "translations", "--statistics")
+
+
+@translate.command("init")
+@click.argument("language")
+def init(language: str) -> None:
+    """Start the catalogue of a new language."""
+    extract.callback()
+    _pybabel("init", "-i", "translations/messages.pot", "-d", "translations", "-l", language)

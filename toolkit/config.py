@@ -1,0 +1,64 @@
+"""Default settings. Override them in ``instance/config.py`` or with environment variables."""
+
+from datetime import timedelta
+
+#: Settings that may come from the environment, with how to read them.
+ENVIRONMENT_SETTINGS = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "SERVER_NAME": str,
+    "PREFERRED_URL_SCHEME": str,
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_FROM": str,
+    "MAIL_USE_TLS": lambda value: value.lower() in ("1", "true", "yes"),
+    "RATELIMIT_STORAGE_URI": str,
+    "SESSION_COOKIE_SECURE": lambda value: value.lower() in ("1", "true", "yes"),
+}
+
+
+class Defaults:
+    # Language used when neither the person, the browser nor the territory says otherwise.
+    DEFAULT_LOCALE = "it"
+    BABEL_DEFAULT_LOCALE = "it"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Rome"
+
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # A workshop day is long: forms stay valid for 24 hours, and a refused token keeps what was typed.
+    WTF_CSRF_TIME_LIMIT = 24 * 3600
+    # Checked in toolkit.access.enforce_access so that form pages can keep what was typed on refusal.
+    WTF_CSRF_CHECK_DEFAULT = False
+    WTF_CSRF_SSL_STRICT = True
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+
+    # Largest request body accepted (forms only; uploads come with their own limits).
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+
+    MAIL_SERVER = ""
+    MAIL_PORT = 587
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_FROM = "toolkit@localhost"
+    MAIL_USE_TLS = True
+    MAIL_TIMEOUT = 10
+
+    # Failed logins allowed per address and per account; memory by default, Redis when configured.
+    LOGIN_FAILURE_LIMIT = "10 per 15 minutes"
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # Extra Content-Security-Policy sources are never needed: everything is served from this site.
+    CONTENT_SECURITY_POLICY = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )

@@ -1,0 +1,49 @@
+"""Database engine set-up: SQLite pragmas and the one place where a busy database is recognised."""
+
+import enum
+import sqlite3
+
+from sqlalchemy import Enum, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import OperationalError
+
+#: How long SQLite waits for a lock before giving up, in milliseconds.
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """Foreign keys on, wait when locked, and write-ahead logging so readers never block the writer."""
+    if not isinstance(dbapi_connection, sqlite3.Connection):
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def is_busy_error(error: Exception) -> bool:
+    """True when the database refused a write for a moment (lock or serialisation), so a retry can work."""
+    if not isinstance(error, OperationalError):
+        return False
+    message = str(error.orig).lower()
+    return "database is locked" in message or "could not serialize" in message or "deadlock" in message
+
+
+def enum_column(enum_class: type[enum.Enum]) -> Enum:
+    """A portable enum column stored as its values (a VARCHAR that behaves the same on SQLite and PostgreSQL)."""
+    return Enum(
+        enum_class,
+        native_enum=False,
+        length=40,
+        validate_strings=True,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern matching ``text`` anywhere, with ``\\`` as escape so ``%`` and ``_`` match themselves."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

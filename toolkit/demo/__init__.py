@@ -1,0 +1,1 @@
+"""Fictional demo data: a territory, its organisations and people, and workshop input."""

@@ -1,0 +1,74 @@
+"""Form conventions: one base form, and one way to answer a form that failed."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from .database import is_busy_error
+from .extensions import db
+
+#: Longest text accepted in a one-line field, and in a free-text field.
+SHORT_TEXT = 200
+LONG_TEXT = 5000
+
+
+class BaseForm(FlaskForm):
+    """Every form of the toolkit: CSRF token, trimmed text, lengths always bounded."""
+
+    class Meta:
+        def bind_field(self, form, unbound_field, options):
+            # Strip surrounding blanks from every text input, so "  " counts as empty.
+            filters = unbound_field.kwargs.get("filters", [])
+            if issubclass(unbound_field.field_class, StringField | TextAreaField):
+                filters = [*filters, strip_text]
+            return unbound_field.bind(form=form, filters=filters, **options)
+
+    @property
+    def token_refused(self) -> bool:
+        return bool(self.csrf_token.errors) if hasattr(self, "csrf_token") else False
+
+
+def strip_text(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def required_text(label, max_length: int = SHORT_TEXT, **kwargs) -> StringField:
+    return StringField(label, validators=[DataRequired(), Length(max=max_length)], **kwargs)
+
+
+def optional_text(label, max_length: int = SHORT_TEXT, **kwargs) -> StringField:
+    return StringField(label, validators=[Optional(), Length(max=max_length)], **kwargs)
+
+
+def optional_long_text(label, max_length: int = LONG_TEXT, **kwargs) -> TextAreaField:
+    return TextAreaField(label, validators=[Optional(), Length(max=max_length)], **kwargs)
+
+
+def render_form(template: str, form: BaseForm, **context):
+    """Render a form page; a refused submission answers 4xx with everything typed and a fresh token."""
+    status = 200
+    if form.is_submitted() and (form.errors or form.form_errors):
+        status = 400 if form.token_refused else 422
+        if any(error is DATABASE_BUSY for error in form.form_errors):
+            status = 503
+    return render_template(template, form=form, **context), status
+
+
+DATABASE_BUSY = _l("The database is busy for a moment. Nothing was saved yet: please send the form again.")
+
+
+def commit_or_keep(form: BaseForm) -> bool:
+    """Commit the session; when the database is busy, roll back and tell the form so it is shown again."""
+    try:
+        db.session.commit()
+    except Exception as error:
+        db.session.rollback()
+        if not is_busy_error(error):
+            raise
+        form.form_errors.append(DATABASE_BUSY)
+        return False
+    return True

@@ -1,0 +1,1 @@
+"""The services catalogue of a territory and its barrier taxonomy."""

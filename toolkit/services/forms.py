@@ -1,0 +1,60 @@
+"""Forms for the services catalogue and barrier categories."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+from wtforms.validators import DataRequired, Optional, Regexp
+
+from ..forms import BaseForm, optional_long_text, optional_text, required_text
+from .labels import DIMENSIONS, LEVELS, SECTORS
+from .models import AccessDimension, GovernmentLevel, Sector
+
+#: A list of language codes as people type them: "it, en, ar".
+LANGUAGE_LIST = Regexp(
+    r"^\s*[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})?(?:\s*[,;\s]\s*[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)*\s*$",
+    message=_l("Write language codes separated by commas, for example: it, en, ar"),
+)
+
+
+class ServiceForm(BaseForm):
+    name = required_text(_l("Name"), description=_l("As residents know it, for example: Registry office"))
+    description = optional_long_text(_l("What the service does"))
+    sector = SelectField(_l("Sector"), validators=[DataRequired()])
+    level = SelectField(_l("Level of government"), validators=[DataRequired()])
+    owner = SelectField(
+        _l("Owner organisation"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("The body that runs the service. Recommendations about it are addressed here."),
+    )
+    location = optional_text(_l("Address or place"), max_length=300)
+    opening_hours = optional_text(_l("Opening hours"), max_length=500)
+    languages = optional_text(
+        _l("Languages spoken by staff"),
+        max_length=100,
+        description=_l("Language codes separated by commas, for example: it, en, ar"),
+    )
+    documents_needed = optional_long_text(_l("Documents to bring"))
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sector.choices = [(s.value, SECTORS[s]) for s in Sector]
+        self.level.choices = [(level.value, LEVELS[level]) for level in GovernmentLevel]
+        self.owner.choices = [(0, _l("Not known yet"))] + [(o.id, o.name) for o in organisations]
+        self.languages.validators.append(LANGUAGE_LIST)
+
+    def language_codes(self) -> list[str]:
+        text = (self.languages.data or "").replace(";", ",").replace(" ", ",")
+        return list(dict.fromkeys(code.strip().lower() for code in text.split(",") if code.strip()))
+
+
+class CategoryForm(BaseForm):
+    name = required_text(_l("Name"))
+    description = optional_long_text(_l("Examples that help people choose it"), max_length=1000)
+    dimension = SelectField(_l("Access dimension"), validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dimension.choices = [(d.value, DIMENSIONS[d]) for d in AccessDimension]
+
+
+__all__ = ["CategoryForm", "ServiceForm"]

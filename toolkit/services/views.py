@@ -1,0 +1,128 @@
+"""The services catalogue and the barrier taxonomy of a territory."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from ..access import Permission, access, form_page
+from ..database import contains_pattern
+from ..extensions import db
+from ..forms import SHORT_TEXT, commit_or_keep, render_form
+from ..territories.models import Organisation
+from . import operations
+from .forms import CategoryForm, ServiceForm
+from .models import AccessDimension, BarrierCategory, GovernmentLevel, Sector, Service
+
+bp = Blueprint("services", __name__, url_prefix="/t/<territory_slug>")
+
+
+def _owners():
+    return db.session.scalars(
+        db.select(Organisation).where(Organisation.archived_at.is_(None)).order_by(Organisation.name)
+    ).all()
+
+
+@bp.get("/services/")
+@access(Permission.VIEW_TERRITORY)
+def services():
+    """The catalogue, with a search box; archived services on request."""
+    search = request.args.get("q", "").strip()[:SHORT_TEXT]
+    show_archived = request.args.get("archived") == "1"
+    query = db.select(Service).order_by(Service.name)
+    if not show_archived:
+        query = query.where(Service.archived_at.is_(None))
+    if search:
+        pattern = contains_pattern(search)
+        query = query.where(Service.name.ilike(pattern, escape="\\") | Service.description.ilike(pattern, escape="\\"))
+    items = db.session.scalars(query.options(db.joinedload(Service.owner))).all()
+    return render_template("services/list.html", services=items, search=search, show_archived=show_archived)
+
+
+@bp.get("/services/<int:service_id>")
+@access(Permission.VIEW_TERRITORY)
+def service(service_id: int):
+    return render_template("services/detail.html", service=db.get_or_404(Service, service_id))
+
+
+@bp.route("/services/new", methods=["GET", "POST"])
+@bp.route("/services/<int:service_id>/edit", methods=["GET", "POST"])
+@access(Permission.MANAGE_CATALOGUE)
+@form_page
+def edit_service(service_id: int | None = None):
+    service = Service(territory_id=g.territory.id) if service_id is None else db.get_or_404(Service, service_id)
+    form = ServiceForm(obj=service, organisations=_owners())
+    if not form.is_submitted():
+        form.owner.data = service.owner_id or 0
+        form.languages.data = ", ".join(service.languages or [])
+    if form.validate_on_submit():
+        operations.save_service(
+            service,
+            name=form.name.data,
+            description=form.description.data or "",
+            sector=Sector(form.sector.data),
+            level=GovernmentLevel(form.level.data),
+            owner_id=form.owner.data or None,
+            location=form.location.data or "",
+            opening_hours=form.opening_hours.data or "",
+            languages=form.language_codes(),
+            documents_needed=form.documents_needed.data or "",
+        )
+        if commit_or_keep(form):
+            flash(_("The service is saved."), "success")
+            return redirect(url_for("services.service", service_id=service.id))
+    return render_form("services/form.html", form, service=service)
+
+
+@bp.post("/services/<int:service_id>/archive")
+@access(Permission.MANAGE_CATALOGUE)
+def archive_service(service_id: int):
+    """Archive an active service, or bring back an archived one."""
+    service = db.get_or_404(Service, service_id)
+    archive = service.archived_at is None
+    operations.set_service_archived(service, archive)
+    db.session.commit()
+    flash(_("The service is archived.") if archive else _("The service is back in the catalogue."), "success")
+    return redirect(url_for("services.service", service_id=service.id))
+
+
+@bp.get("/categories/")
+@access(Permission.VIEW_TERRITORY)
+def categories():
+    items = db.session.scalars(db.select(BarrierCategory).order_by(BarrierCategory.position)).all()
+    return render_template("services/categories.html", categories=items)
+
+
+@bp.route("/categories/new", methods=["GET", "POST"])
+@bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
+@access(Permission.MANAGE_CATALOGUE)
+@form_page
+def edit_category(category_id: int | None = None):
+    category = (
+        BarrierCategory(territory_id=g.territory.id, position=None)
+        if category_id is None
+        else db.get_or_404(BarrierCategory, category_id)
+    )
+    form = CategoryForm(obj=category)
+    if form.validate_on_submit():
+        operations.save_category(
+            category,
+            name=form.name.data,
+            description=form.description.data or "",
+            dimension=AccessDimension(form.dimension.data),
+        )
+        if commit_or_keep(form):
+            flash(_("The category is saved."), "success")
+            return redirect(url_for("services.categories"))
+    return render_form("services/category_form.html", form, category=category)
+
+
+@bp.post("/categories/<int:category_id>/archive")
+@access(Permission.MANAGE_CATALOGUE)
+def archive_category(category_id: int):
+    category = db.get_or_404(BarrierCategory, category_id)
+    archive = category.archived_at is None
+    operations.set_category_archived(category, archive)
+    db.session.commit()
+    flash(_("The category is withdrawn.") if archive else _("The category is back in use."), "success")
+    return redirect(url_for("services.categories"))

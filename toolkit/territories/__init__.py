@@ -1,0 +1,1 @@
+"""Territories (municipalities), city networks and the organisations of a territory."""

@@ -1,0 +1,91 @@
+"""Forms for territories, networks, organisations and the people of a territory."""
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, SelectMultipleField, widgets
+from wtforms.validators import DataRequired, Email, Optional, Regexp, ValidationError
+
+from ..access import Role
+from ..accounts.forms import email_field
+from ..forms import BaseForm, optional_long_text, optional_text, required_text
+from ..i18n import LANGUAGES
+from .models import OrganisationKind
+from .labels import ORGANISATION_KINDS, ROLE_NAMES
+
+SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and hyphens only."))
+
+
+class CheckboxListField(SelectMultipleField):
+    """Several choices shown as check boxes, usable without JavaScript."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class TerritoryForm(BaseForm):
+    name = required_text(_l("Name"), description=_l("For example: Comune di Pontedera"))
+    slug = required_text(
+        _l("Short name for web addresses"),
+        max_length=60,
+        description=_l("Lower-case letters, digits and hyphens, for example: pontedera"),
+    )
+    region = optional_text(_l("Region or province"))
+    default_locale = SelectField(_l("Language of documents"), validators=[DataRequired()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slug.validators.append(SLUG)
+        self.default_locale.choices = [(code, lang["name"]) for code, lang in LANGUAGES.items()]
+
+
+class NetworkForm(BaseForm):
+    name = required_text(_l("Name"), description=_l("For example: IncluCities"))
+    slug = required_text(_l("Short name for web addresses"), max_length=60)
+    description = optional_long_text(_l("What the network works on"))
+    territories = CheckboxListField(_l("Member territories"), coerce=int)
+
+    def __init__(self, *args, territories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slug.validators.append(SLUG)
+        self.territories.choices = [(t.id, t.name) for t in territories]
+
+
+class NetworkCoordinatorForm(BaseForm):
+    email = email_field()
+    name = required_text(_l("Name"), max_length=120)
+
+
+class OrganisationForm(BaseForm):
+    name = required_text(_l("Name"))
+    kind = SelectField(_l("Kind of organisation"), validators=[DataRequired()])
+    contact_email = optional_text(_l("Contact e-mail"), max_length=254)
+    contact_phone = optional_text(_l("Contact telephone"), max_length=40)
+    description = optional_long_text(_l("What it does"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kind.choices = [(kind.value, ORGANISATION_KINDS[kind]) for kind in OrganisationKind]
+        self.contact_email.validators.append(Email(check_deliverability=False))
+
+
+class PersonRolesForm(BaseForm):
+    roles = CheckboxListField(_l("Roles in this territory"))
+    organisation = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles.choices = [(role.value, ROLE_NAMES[role]) for role in Role if role is not Role.NETWORK_COORDINATOR]
+        self.organisation.choices = [(0, _l("None"))] + [(o.id, o.name) for o in organisations]
+
+
+class InvitationForm(PersonRolesForm):
+    email = email_field()
+    name = required_text(_l("Name"), max_length=120)
+    locale = SelectField(_l("Language of the invitation"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = [(code, lang["name"]) for code, lang in LANGUAGES.items()]
+
+    def validate_roles(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose at least one role."))

@@ -1,0 +1,345 @@
+"""Site administration (territories, networks), network overviews, and a territory's dashboard,
+organisations and people."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func
+
+from ..access import Permission, Role, Rule, access, form_page
+from ..accounts import operations as accounts
+from ..accounts.models import RoleAssignment, User
+from ..extensions import db
+from ..forms import commit_or_keep, render_form
+from ..services.models import BarrierCategory, Service
+from . import operations
+from .forms import (
+    InvitationForm,
+    NetworkCoordinatorForm,
+    NetworkForm,
+    OrganisationForm,
+    PersonRolesForm,
+    TerritoryForm,
+)
+from .models import Network, Organisation, OrganisationKind, Territory
+
+admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
+network_bp = Blueprint("networks", __name__, url_prefix="/n/<network_slug>")
+territory_bp = Blueprint("territories", __name__, url_prefix="/t/<territory_slug>")
+
+
+# --- site administration -------------------------------------------------------------------------------------
+
+
+def _all_territories():
+    return db.session.scalars(db.select(Territory).order_by(Territory.name)).all()
+
+
+def _slug_taken(model, slug: str, current=None) -> bool:
+    existing = db.session.scalar(db.select(model).where(model.slug == slug))
+    return existing is not None and existing is not current
+
+
+@admin_bp.get("/")
+@access(Rule.ADMIN)
+def overview():
+    networks = db.session.scalars(db.select(Network).order_by(Network.name)).all()
+    return render_template("admin/overview.html", territories=_all_territories(), networks=networks)
+
+
+@admin_bp.route("/territories/new", methods=["GET", "POST"])
+@access(Rule.ADMIN)
+@form_page
+def new_territory():
+    form = TerritoryForm()
+    if form.validate_on_submit():
+        if _slug_taken(Territory, form.slug.data):
+            form.slug.errors.append(_("This short name is already used."))
+        else:
+            territory = operations.create_territory(
+                form.slug.data, form.name.data, form.region.data or "", form.default_locale.data
+            )
+            if commit_or_keep(form):
+                flash(_("The territory is created with the default services and barrier categories."), "success")
+                return redirect(url_for("territories.dashboard", territory_slug=territory.slug))
+    return render_form("admin/territory_form.html", form)
+
+
+@admin_bp.route("/networks/new", methods=["GET", "POST"])
+@access(Rule.ADMIN)
+@form_page
+def new_network():
+    form = NetworkForm(territories=_all_territories())
+    if form.validate_on_submit():
+        if _slug_taken(Network, form.slug.data):
+            form.slug.errors.append(_("This short name is already used."))
+        else:
+            chosen = [t for t in _all_territories() if t.id in form.territories.data]
+            network = operations.create_network(
+                form.slug.data, form.name.data, form.description.data or "", chosen
+            )
+            if commit_or_keep(form):
+                flash(_("The network is created."), "success")
+                return redirect(url_for("admin.edit_network", network_slug=network.slug))
+    return render_form("admin/network_form.html", form)
+
+
+@admin_bp.route("/networks/<network_slug>", methods=["GET", "POST"])
+@access(Rule.ADMIN)
+@form_page
+def edit_network():
+    network = g.network
+    form = NetworkForm(obj=network, territories=_all_territories())
+    if not form.is_submitted():
+        form.territories.data = [t.id for t in network.territories]
+    if form.validate_on_submit():
+        if _slug_taken(Network, form.slug.data, network):
+            form.slug.errors.append(_("This short name is already used."))
+        else:
+            network.name, network.slug = form.name.data, form.slug.data
+            network.description = form.description.data or ""
+            operations.set_network_territories(
+                network, [t for t in _all_territories() if t.id in form.territories.data]
+            )
+            if commit_or_keep(form):
+                flash(_("The network is saved."), "success")
+                return redirect(url_for("admin.edit_network", network_slug=network.slug))
+    coordinators = db.session.scalars(
+        db.select(User)
+        .join(RoleAssignment)
+        .where(RoleAssignment.network_id == network.id)
+        .order_by(User.name)
+    ).all()
+    return render_form(
+        "admin/network_form.html",
+        form,
+        coordinator_form=NetworkCoordinatorForm(formdata=None),
+        coordinators=coordinators,
+    )
+
+
+@admin_bp.route("/networks/<network_slug>/coordinators", methods=["POST"])
+@access(Rule.ADMIN)
+@form_page
+def add_network_coordinator():
+    network = g.network
+    form = NetworkCoordinatorForm()
+    if form.validate_on_submit():
+        user = accounts.find_user(form.email.data)
+        is_new = user is None
+        if is_new:
+            user = accounts.create_user(form.email.data, form.name.data)
+        accounts.grant_role(user, Role.NETWORK_COORDINATOR, network=network)
+        if commit_or_keep(form):
+            _tell_about_invitation(user, is_new)
+            return redirect(url_for("admin.edit_network", network_slug=network.slug))
+    flash(_("The coordinator was not added: check the e-mail address and the name."), "error")
+    return redirect(url_for("admin.edit_network", network_slug=network.slug))
+
+
+def _tell_about_invitation(user: User, is_new: bool) -> None:
+    """Send the invitation of a new account; when no mail server is set, hand the link to the inviter."""
+    if not is_new:
+        flash(_("%(name)s already has an account: the new role is added to it.", name=user.name), "success")
+        return
+    link, sent = accounts.send_link(user, accounts.INVITATION)
+    if sent:
+        flash(_("An invitation was sent to %(email)s.", email=user.email), "success")
+    else:
+        flash(link, "invitation-link")
+
+
+# --- networks --------------------------------------------------------------------------------------------------
+
+
+@network_bp.get("/")
+@access(Rule.NETWORK)
+def overview():
+    """The territories of a network side by side."""
+    territory_ids = [t.id for t in g.network.territories]
+    services = dict(
+        db.session.execute(
+            db.select(Service.territory_id, func.count())
+            .where(Service.archived_at.is_(None), Service.territory_id.in_(territory_ids))
+            .group_by(Service.territory_id)
+        ).all()
+    )
+    organisations = dict(
+        db.session.execute(
+            db.select(Organisation.territory_id, func.count())
+            .where(Organisation.territory_id.in_(territory_ids))
+            .group_by(Organisation.territory_id)
+        ).all()
+    )
+    return render_template(
+        "networks/overview.html", services=services, organisations=organisations
+    )
+
+
+# --- a territory -----------------------------------------------------------------------------------------------
+
+
+@territory_bp.get("/")
+@access(Permission.VIEW_TERRITORY)
+def dashboard():
+    counts = {
+        "services": db.session.scalar(
+            db.select(func.count()).select_from(Service).where(Service.archived_at.is_(None))
+        ),
+        "categories": db.session.scalar(
+            db.select(func.count()).select_from(BarrierCategory).where(BarrierCategory.archived_at.is_(None))
+        ),
+        "organisations": db.session.scalar(
+            db.select(func.count()).select_from(Organisation).where(Organisation.archived_at.is_(None))
+        ),
+        "people": db.session.scalar(
+            db.select(func.count(func.distinct(RoleAssignment.user_id))).where(
+                RoleAssignment.territory_id == g.territory.id
+            )
+        ),
+    }
+    my_roles = current_user.roles_in(g.territory)
+    return render_template("territories/dashboard.html", counts=counts, my_roles=my_roles)
+
+
+def _organisations(include_archived: bool = False):
+    query = db.select(Organisation).order_by(Organisation.name)
+    if not include_archived:
+        query = query.where(Organisation.archived_at.is_(None))
+    return db.session.scalars(query).all()
+
+
+@territory_bp.get("/organisations/")
+@access(Permission.VIEW_TERRITORY)
+def organisations():
+    return render_template("territories/organisations.html", organisations=_organisations(include_archived=True))
+
+
+@territory_bp.route("/organisations/new", methods=["GET", "POST"])
+@territory_bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
+@access(Permission.MANAGE_ORGANISATIONS)
+@form_page
+def edit_organisation(organisation_id: int | None = None):
+    organisation = (
+        Organisation(territory_id=g.territory.id)
+        if organisation_id is None
+        else db.get_or_404(Organisation, organisation_id)
+    )
+    form = OrganisationForm(obj=organisation)
+    if form.validate_on_submit():
+        operations.save_organisation(
+            organisation,
+            name=form.name.data,
+            kind=OrganisationKind(form.kind.data),
+            contact_email=form.contact_email.data or "",
+            contact_phone=form.contact_phone.data or "",
+            description=form.description.data or "",
+        )
+        if commit_or_keep(form):
+            flash(_("The organisation is saved."), "success")
+            return redirect(url_for("territories.organisations"))
+    return render_form("territories/organisation_form.html", form, organisation=organisation)
+
+
+@territory_bp.post("/organisations/<int:organisation_id>/archive")
+@access(Permission.MANAGE_ORGANISATIONS)
+def archive_organisation(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    operations.set_organisation_archived(organisation, organisation.archived_at is None)
+    db.session.commit()
+    flash(_("The organisation is saved."), "success")
+    return redirect(url_for("territories.organisations"))
+
+
+# --- people of a territory --------------------------------------------------------------------------------------
+
+
+def _person_or_404(user_id: int) -> User:
+    """A person holding a role in this territory; anyone else is not found here."""
+    user = db.session.scalar(
+        db.select(User)
+        .join(RoleAssignment)
+        .where(User.id == user_id, RoleAssignment.territory_id == g.territory.id)
+    )
+    if user is None:
+        abort(404)
+    return user
+
+
+@territory_bp.get("/people/")
+@access(Permission.MANAGE_PEOPLE)
+def people():
+    users = db.session.scalars(
+        db.select(User)
+        .join(RoleAssignment)
+        .where(RoleAssignment.territory_id == g.territory.id)
+        .distinct()
+        .order_by(User.name)
+    ).all()
+    return render_template("territories/people.html", people=users)
+
+
+@territory_bp.route("/people/invite", methods=["GET", "POST"])
+@access(Permission.MANAGE_PEOPLE)
+@form_page
+def invite_person():
+    form = InvitationForm(organisations=_organisations())
+    if not form.is_submitted():
+        form.locale.data = g.territory.default_locale
+    if form.validate_on_submit():
+        user = accounts.find_user(form.email.data)
+        is_new = user is None
+        if is_new:
+            user = accounts.create_user(
+                form.email.data,
+                form.name.data,
+                locale=form.locale.data,
+                organisation_id=form.organisation.data or None,
+            )
+        for role in form.roles.data:
+            accounts.grant_role(user, Role(role), territory=g.territory)
+        if commit_or_keep(form):
+            _tell_about_invitation(user, is_new)
+            return redirect(url_for("territories.people"))
+    return render_form("territories/invite.html", form)
+
+
+@territory_bp.route("/people/<int:user_id>", methods=["GET", "POST"])
+@access(Permission.MANAGE_PEOPLE)
+@form_page
+def edit_person(user_id: int):
+    person = _person_or_404(user_id)
+    form = PersonRolesForm(organisations=_organisations())
+    if not form.is_submitted():
+        form.roles.data = [role.value for role in person.roles_in(g.territory)]
+        form.organisation.data = person.organisation_id or 0
+    if form.validate_on_submit():
+        wanted = {Role(value) for value in form.roles.data}
+        if person.id == current_user.id and Role.COORDINATOR not in wanted and not current_user.is_admin:
+            form.roles.errors.append(_("You cannot remove your own coordinator role."))
+        else:
+            for role in set(person.roles_in(g.territory)) - wanted:
+                accounts.revoke_role(person, role, g.territory)
+            for role in wanted:
+                accounts.grant_role(person, role, territory=g.territory)
+            if form.organisation.data and form.organisation.data in {o.id for o in _organisations()}:
+                person.organisation_id = form.organisation.data
+            elif not form.organisation.data:
+                person.organisation_id = None
+            if commit_or_keep(form):
+                flash(_("The roles of %(name)s are saved.", name=person.name), "success")
+                return redirect(url_for("territories.people"))
+    return render_form("territories/person_form.html", form, person=person)
+
+
+@territory_bp.post("/people/<int:user_id>/invitation")
+@access(Permission.MANAGE_PEOPLE)
+def resend_invitation(user_id: int):
+    person = _person_or_404(user_id)
+    if person.has_password:
+        flash(_("%(name)s has already chosen a password.", name=person.name), "info")
+    else:
+        _tell_about_invitation(person, is_new=True)
+    return redirect(url_for("territories.people"))

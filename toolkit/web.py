@@ -1,0 +1,153 @@
+"""What every page shares: the territory or network in the URL, login, security headers, error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, abort, flash, g, redirect, render_template, request, url_for
+from babel import Locale, UnknownLocaleError
+from babel.lists import format_list
+from flask_babel import format_number, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .access import can
+from .extensions import db, login_manager
+from .i18n import LANGUAGES, text_direction
+
+ERROR_MESSAGES = {
+    400: (_l("Something was wrong with the request"), _l("Please go back and try again.")),
+    403: (_l("You cannot open this page"), _l("Your account does not have access to it.")),
+    404: (_l("Page not found"), _l("The page does not exist, or it was removed.")),
+    405: (_l("This action is not possible here"), _l("Please go back and use the buttons on the page.")),
+    413: (_l("What you sent is too large"), _l("Please send less text or a smaller file.")),
+    429: (_l("Too many attempts"), _l("Please wait a few minutes and try again.")),
+    500: (_l("Something went wrong on our side"), _l("Nothing you did caused this. Please try again later.")),
+    503: (_l("The service is busy"), _l("Please try again in a moment.")),
+}
+CSRF_MESSAGE = (
+    _l("This page was open for too long"),
+    _l("For your safety the form expired. Go back, reload the page and send it again."),
+)
+
+
+def register_web(app: Flask) -> None:
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from .accounts.models import User
+
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+    @app.url_value_preprocessor
+    def load_place(_endpoint, values):
+        """Turn ``territory_slug`` / ``network_slug`` in the URL into ``g.territory`` / ``g.network``."""
+        from .territories.models import Network, Territory
+
+        if not values:
+            return
+        if "territory_slug" in values:
+            slug = values.pop("territory_slug")
+            g.territory = db.session.scalar(db.select(Territory).where(Territory.slug == slug)) or abort(404)
+        if "network_slug" in values:
+            slug = values.pop("network_slug")
+            g.network = db.session.scalar(db.select(Network).where(Network.slug == slug)) or abort(404)
+
+    @app.url_defaults
+    def add_place(endpoint, values):
+        if "territory_slug" not in values and g.get("territory") is not None:
+            if app.url_map.is_endpoint_expecting(endpoint, "territory_slug"):
+                values["territory_slug"] = g.territory.slug
+        if "network_slug" not in values and g.get("network") is not None:
+            if app.url_map.is_endpoint_expecting(endpoint, "network_slug"):
+                values["network_slug"] = g.network.slug
+
+    _register_filters(app)
+
+    @app.context_processor
+    def page_context():
+        locale = str(get_locale())
+        return {
+            "languages": LANGUAGES,
+            "current_locale": locale,
+            "text_direction": text_direction(locale),
+            "can": can,
+            "territory": g.get("territory"),
+            "network": g.get("network"),
+        }
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", app.config["CONTENT_SECURITY_POLICY"])
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.endpoint != "static":
+            headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_refused(error):
+        title, advice = CSRF_MESSAGE
+        return render_template("errors/error.html", title=title, advice=advice, code=400), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code is None or error.code < 400 or error.response is not None:
+            return error  # redirects, and answers already made (e.g. the login form at its rate limit)
+        title, advice = ERROR_MESSAGES.get(error.code, ERROR_MESSAGES[400 if error.code < 500 else 500])
+        return render_template("errors/error.html", title=title, advice=advice, code=error.code), error.code
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        title, advice = ERROR_MESSAGES[500]
+        return render_template("errors/error.html", title=title, advice=advice, code=500), 500
+
+
+def _register_filters(app: Flask) -> None:
+    from .services.labels import DIMENSIONS, LEVELS, SECTORS
+    from .territories.labels import ORGANISATION_KINDS, ROLE_NAMES
+
+    app.jinja_env.filters.update(
+        role_name=ROLE_NAMES.get,
+        organisation_kind=ORGANISATION_KINDS.get,
+        sector_name=SECTORS.get,
+        level_name=LEVELS.get,
+        dimension_name=DIMENSIONS.get,
+        format_number=format_number,
+        language_names=language_names,
+    )
+
+
+def language_names(codes) -> str:
+    """Language codes as names in the interface language, e.g. ``["it", "ar"]`` -> "italiano, arabo"."""
+    names = []
+    for code in codes or ():
+        try:
+            names.append(Locale.parse(code).get_display_name(get_locale()) or code)
+        except (ValueError, UnknownLocaleError):
+            names.append(code)
+    return format_list(names, locale=get_locale()) if names else ""
+
+
+def safe_next(default_endpoint: str = "main.index") -> str:
+    """A local address to return to after a form (never another site)."""
+    target = request.values.get("next", "")
+    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return url_for(default_endpoint)
+
+
+def redirect_back(message: str | None = None, category: str = "success", default_endpoint: str = "main.index"):
+    if message:
+        flash(message, category)
+    return redirect(safe_next(default_endpoint))
