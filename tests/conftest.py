@@ -56,6 +56,7 @@ def _config(url: str) -> dict:
         "SERVER_NAME": None,
         "RATELIMIT_STORAGE_URI": "memory://",
         "WTF_CSRF_SSL_STRICT": False,
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 

@@ -17,7 +17,9 @@ _sequence = itertools.count(1)
 
 def territory(slug: str | None = None, name: str | None = None, locale: str = "it"):
     number = next(_sequence)
-    created = territories.create_territory(slug or f"territory-{number}", name or f"Comune {number}", "", locale)
+    created = territories.create_territory(
+        slug or f"territory-{number}", name or f"Comune {number}", "", locale
+    )
     db.session.commit()
     return created
 
@@ -28,8 +30,16 @@ def network(*members, slug: str | None = None):
     return created
 
 
-def user(role: Role | None = None, territory=None, network=None, *, admin: bool = False, email: str | None = None,
-         name: str = "Persona di prova", locale: str = ""):
+def user(
+    role: Role | None = None,
+    territory=None,
+    network=None,
+    *,
+    admin: bool = False,
+    email: str | None = None,
+    name: str = "Persona di prova",
+    locale: str = "",
+):
     created = accounts.create_user(
         email or f"person{next(_sequence)}@example.org", name, PASSWORD, is_admin=admin, locale=locale
     )
@@ -63,6 +73,8 @@ def services_of(territory) -> list[Service]:
 def categories_of(territory) -> list[BarrierCategory]:
     return list(
         db.session.scalars(
-            db.select(BarrierCategory).where(BarrierCategory.territory_id == territory.id).order_by(BarrierCategory.id)
+            db.select(BarrierCategory)
+            .where(BarrierCategory.territory_id == territory.id)
+            .order_by(BarrierCategory.id)
         )
     )

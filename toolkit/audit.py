@@ -19,7 +19,9 @@ class AuditEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The territory concerned, if any.
-    territory_id: Mapped[int | None] = mapped_column(ForeignKey("territories.id", ondelete="CASCADE"), index=True)
+    territory_id: Mapped[int | None] = mapped_column(
+        ForeignKey("territories.id", ondelete="CASCADE"), index=True
+    )
     #: Who did it; empty for the command line.
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     #: What was done, e.g. ``service.archived``.

@@ -28,7 +28,9 @@ def register(app: Flask) -> None:
 @click.argument("slug")
 @click.argument("name")
 @click.option("--region", default="", help="Region or province.")
-@click.option("--language", "locale", default="it", type=click.Choice(list(LANGUAGES)), help="Document language.")
+@click.option(
+    "--language", "locale", default="it", type=click.Choice(list(LANGUAGES)), help="Document language."
+)
 def create_territory(slug: str, name: str, region: str, locale: str) -> None:
     """Create a territory with the default services catalogue and barrier taxonomy."""
     from .territories.models import Territory
@@ -86,25 +88,35 @@ def seed_demo(if_empty: bool) -> None:
     from .territories.models import Territory
 
     if if_empty and db.session.scalar(db.select(Territory.id).limit(1)) is not None:
-        click.echo("The database has data already; demo data not loaded.")
-        return
-    load_demo()
-    db.session.commit()
-    click.echo("Demo data loaded. Demo logins (password for all: %s):" % DEMO_LOGINS["password"])
+        click.echo("The database has data already; demo data not loaded again.")
+    else:
+        load_demo()
+        db.session.commit()
+        click.echo("Demo data loaded.")
+    click.echo(f"Demo logins (password for all: {DEMO_LOGINS['password']}):")
     for email, role in DEMO_LOGINS["accounts"]:
         click.echo(f"  {email:<40} {role}")
 
 
 def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=PROJECT_ROOT)
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=PROJECT_ROOT)  # noqa: S603 (fixed arguments)
 
 
 @translate.command("extract")
 def extract() -> None:
     """Collect the marked strings of toolkit/ and templates/ into translations/messages.pot."""
     _pybabel(
-        "extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
-        "--omit-header", "-o", "translations/messages.pot", ".",
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "--omit-header",
+        "-o",
+        "translations/messages.pot",
+        ".",
     )
 
 
@@ -112,8 +124,16 @@ def extract() -> None:
 def update() -> None:
     """Extract, then merge new strings into every language's catalogue (English copies its source)."""
     extract.callback()
-    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching",
-             "--ignore-obsolete", "--omit-header")
+    _pybabel(
+        "update",
+        "-i",
+        "translations/messages.pot",
+        "-d",
+        "translations",
+        "--no-fuzzy-matching",
+        "--ignore-obsolete",
+        "--omit-header",
+    )
     from .translations import fill_source_language
 
     fill_source_language(PROJECT_ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po")

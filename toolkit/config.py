@@ -33,6 +33,9 @@ class Defaults:
     WTF_CSRF_CHECK_DEFAULT = False
     WTF_CSRF_SSL_STRICT = True
 
+    # Werkzeug's default (scrypt); tests use a cheaper method to stay fast.
+    PASSWORD_HASH_METHOD = "scrypt"  # noqa: S105 (a method name, not a password)
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

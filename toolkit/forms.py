@@ -48,14 +48,20 @@ def optional_long_text(label, max_length: int = LONG_TEXT, **kwargs) -> TextArea
     return TextAreaField(label, validators=[Optional(), Length(max=max_length)], **kwargs)
 
 
-def render_form(template: str, form: BaseForm, **context):
-    """Render a form page; a refused submission answers 4xx with everything typed and a fresh token."""
+def form_status(*forms: BaseForm) -> int:
+    """200 for a form shown or accepted; 4xx when a submission was refused, 503 when the database was busy."""
     status = 200
-    if form.is_submitted() and (form.errors or form.form_errors):
-        status = 400 if form.token_refused else 422
-        if any(error is DATABASE_BUSY for error in form.form_errors):
-            status = 503
-    return render_template(template, form=form, **context), status
+    for form in forms:
+        if form.is_submitted() and (form.errors or form.form_errors):
+            if any(error is DATABASE_BUSY for error in form.form_errors):
+                return 503
+            status = max(status, 400 if form.token_refused else 422)
+    return status
+
+
+def render_form(template: str, form: BaseForm, *other_forms: BaseForm, **context):
+    """Render a form page; a refused submission answers 4xx with everything typed and a fresh token."""
+    return render_template(template, form=form, **context), form_status(form, *other_forms)
 
 
 DATABASE_BUSY = _l("The database is busy for a moment. Nothing was saved yet: please send the form again.")

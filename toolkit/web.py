@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, abort, flash, g, redirect, render_template, request, url_for
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
+from flask import Flask, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_number, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -60,12 +60,9 @@ def register_web(app: Flask) -> None:
 
     @app.url_defaults
     def add_place(endpoint, values):
-        if "territory_slug" not in values and g.get("territory") is not None:
-            if app.url_map.is_endpoint_expecting(endpoint, "territory_slug"):
-                values["territory_slug"] = g.territory.slug
-        if "network_slug" not in values and g.get("network") is not None:
-            if app.url_map.is_endpoint_expecting(endpoint, "network_slug"):
-                values["network_slug"] = g.network.slug
+        for name, place in (("territory_slug", g.get("territory")), ("network_slug", g.get("network"))):
+            if name not in values and place is not None and app.url_map.is_endpoint_expecting(endpoint, name):
+                values[name] = place.slug
 
     _register_filters(app)
 
@@ -147,7 +144,9 @@ def safe_next(default_endpoint: str = "main.index") -> str:
     return url_for(default_endpoint)
 
 
-def redirect_back(message: str | None = None, category: str = "success", default_endpoint: str = "main.index"):
+def redirect_back(
+    message: str | None = None, category: str = "success", default_endpoint: str = "main.index"
+):
     if message:
         flash(message, category)
     return redirect(safe_next(default_endpoint))

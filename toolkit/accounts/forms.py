@@ -23,7 +23,9 @@ def new_password_fields():
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD, max=200)],
-        description=_l("At least %(count)s characters. A sentence you remember is a good password.", count=MIN_PASSWORD),
+        description=_l(
+            "At least %(count)s characters. A sentence you remember is a good password.", count=MIN_PASSWORD
+        ),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
@@ -37,7 +39,9 @@ def new_password_fields():
 class LoginForm(BaseForm):
     email = email_field()
     password = PasswordField(
-        _l("Password"), validators=[DataRequired(), Length(max=200)], render_kw={"autocomplete": "current-password"}
+        _l("Password"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
     )
     remember = BooleanField(_l("Stay logged in on this device"))
 
@@ -65,7 +69,9 @@ class ProfileForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.locale.choices = [("", _l("As my browser says"))] + [(c, l["name"]) for c, l in LANGUAGES.items()]
+        self.locale.choices = [("", _l("As my browser says"))] + [
+            (c, l["name"]) for c, l in LANGUAGES.items()
+        ]
 
     def validate_locale(self, field):
         if field.data and field.data not in LANGUAGES:

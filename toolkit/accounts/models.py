@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import Boolean, CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -46,7 +47,9 @@ class User(UserMixin, db.Model):
     )
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(
+            password, method=current_app.config["PASSWORD_HASH_METHOD"]
+        )
 
     def check_password(self, password: str) -> bool:
         return bool(self.password_hash) and check_password_hash(self.password_hash, password)
@@ -76,9 +79,7 @@ class RoleAssignment(db.Model):
 
     __tablename__ = "role_assignments"
     __table_args__ = (
-        CheckConstraint(
-            "(territory_id IS NULL) <> (network_id IS NULL)", name="territory_or_network"
-        ),
+        CheckConstraint("(territory_id IS NULL) <> (network_id IS NULL)", name="territory_or_network"),
         UniqueConstraint("user_id", "role", "territory_id", "network_id"),
     )
 

@@ -42,7 +42,9 @@ def create_user(email: str, name: str, password: str | None = None, *, locale: s
 
 def grant_role(user: User, role: Role, *, territory: Territory | None = None, network: Network | None = None):
     """Give ``user`` a role in a territory, or (network coordinator) in a network; granting twice is harmless."""
-    if (role is Role.NETWORK_COORDINATOR) != (network is not None) or (territory is None) == (network is None):
+    if (role is Role.NETWORK_COORDINATOR) != (network is not None) or (territory is None) == (
+        network is None
+    ):
         raise ValueError("territory roles need a territory; the network coordinator role needs a network")
     for assignment in user.role_assignments:
         if assignment.role is role and assignment.territory == territory and assignment.network == network:
@@ -50,9 +52,7 @@ def grant_role(user: User, role: Role, *, territory: Territory | None = None, ne
     assignment = RoleAssignment(role=role, territory=territory, network=network)
     user.role_assignments.append(assignment)
     db.session.flush()
-    audit.record(
-        "role.granted", user, territory_id=territory.id if territory else None, role=role.value
-    )
+    audit.record("role.granted", user, territory_id=territory.id if territory else None, role=role.value)
     return assignment
 
 

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -42,7 +52,7 @@ def _login_limit() -> str:
     _login_limit, key_func=_submitted_email, methods=["POST"], deduct_when=_failed, on_breach=_login_refused
 )
 def login():
-    if current_user.is_authenticated:
+    if current_user.is_authenticated and request.method == "GET":
         return redirect(safe_next())
     form = LoginForm()
     if form.validate_on_submit():

@@ -8,7 +8,7 @@ from ..extensions import db
 from ..territories import operations as territories
 from ..territories.models import Organisation, OrganisationKind
 
-DEMO_PASSWORD = "demo-password-2026"
+DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (published demo logins)
 
 ACCOUNTS = (
     ("admin@demo.invalid", "Amministratrice del sito", None, "site administrator"),
@@ -28,11 +28,23 @@ DEMO_LOGINS = {
 }
 
 ASSOCIATIONS = (
-    ("Associazione Donne del Mondo Valdera", OrganisationKind.ASSOCIATION, "Donne migranti di molte comunità."),
-    ("Comunità Senegalese di Borgo San Vitale", OrganisationKind.ASSOCIATION, "Associazione della comunità senegalese."),
+    (
+        "Associazione Donne del Mondo Valdera",
+        OrganisationKind.ASSOCIATION,
+        "Donne migranti di molte comunità.",
+    ),
+    (
+        "Comunità Senegalese di Borgo San Vitale",
+        OrganisationKind.ASSOCIATION,
+        "Associazione della comunità senegalese.",
+    ),
     ("Associazione Culturale Cinese Ponte", OrganisationKind.ASSOCIATION, "Famiglie cinesi e mediatrici."),
     ("Rete Ucraina Valdarno", OrganisationKind.ASSOCIATION, "Famiglie ucraine arrivate dal 2022."),
-    ("CSV Toscana - delegazione di zona", OrganisationKind.THIRD_SECTOR, "Centro servizi per il volontariato."),
+    (
+        "CSV Toscana - delegazione di zona",
+        OrganisationKind.THIRD_SECTOR,
+        "Centro servizi per il volontariato.",
+    ),
 )
 
 

@@ -25,7 +25,8 @@ def index():
         networks = db.session.scalars(db.select(Network).order_by(Network.name)).all()
     else:
         territories = sorted(
-            {a.territory for a in current_user.role_assignments if a.territory is not None}, key=lambda t: t.name
+            {a.territory for a in current_user.role_assignments if a.territory is not None},
+            key=lambda t: t.name,
         )
         networks = sorted(
             {a.network for a in current_user.role_assignments if a.role is Role.NETWORK_COORDINATOR},
@@ -46,6 +47,11 @@ def set_language():
         current_user.locale = code
         db.session.commit()
     response.set_cookie(
-        LANGUAGE_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True, secure=request.is_secure
+        LANGUAGE_COOKIE,
+        code,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=request.is_secure,
     )
     return response

@@ -40,11 +40,15 @@ OWNERS = (
     DefaultOwner("sociale", "Comune - Servizi sociali", OrganisationKind.MUNICIPAL_OFFICE),
     DefaultOwner("istruzione", "Comune - Ufficio scuola e istruzione", OrganisationKind.MUNICIPAL_OFFICE),
     DefaultOwner("casa", "Comune - Ufficio casa", OrganisationKind.MUNICIPAL_OFFICE),
-    DefaultOwner("cpia", "CPIA - Centro provinciale per l'istruzione degli adulti", OrganisationKind.SERVICE_OWNER),
+    DefaultOwner(
+        "cpia", "CPIA - Centro provinciale per l'istruzione degli adulti", OrganisationKind.SERVICE_OWNER
+    ),
     DefaultOwner("asl", "Azienda sanitaria locale (ASL)", OrganisationKind.SERVICE_OWNER),
     DefaultOwner("cpi", "Centro per l'impiego", OrganisationKind.SERVICE_OWNER),
     DefaultOwner("questura", "Questura - Ufficio immigrazione", OrganisationKind.SERVICE_OWNER),
-    DefaultOwner("prefettura", "Prefettura - Sportello unico per l'immigrazione", OrganisationKind.SERVICE_OWNER),
+    DefaultOwner(
+        "prefettura", "Prefettura - Sportello unico per l'immigrazione", OrganisationKind.SERVICE_OWNER
+    ),
     DefaultOwner("inps", "INPS - sede territoriale", OrganisationKind.SERVICE_OWNER),
 )
 

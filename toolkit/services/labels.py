@@ -27,7 +27,9 @@ LEVELS = {
 
 DIMENSIONS = {
     AccessDimension.APPROACHABILITY: _l("Approachability: knowing the service exists and how to reach it"),
-    AccessDimension.ACCEPTABILITY: _l("Acceptability: being treated with respect, in a way that fits one's culture"),
+    AccessDimension.ACCEPTABILITY: _l(
+        "Acceptability: being treated with respect, in a way that fits one's culture"
+    ),
     AccessDimension.AVAILABILITY: _l("Availability: being able to get there, at times one can come"),
     AccessDimension.AFFORDABILITY: _l("Affordability: being able to pay, in money and in time"),
     AccessDimension.APPROPRIATENESS: _l("Appropriateness: procedures that fit people's situation"),

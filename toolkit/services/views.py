@@ -34,7 +34,9 @@ def services():
         query = query.where(Service.archived_at.is_(None))
     if search:
         pattern = contains_pattern(search)
-        query = query.where(Service.name.ilike(pattern, escape="\\") | Service.description.ilike(pattern, escape="\\"))
+        query = query.where(
+            Service.name.ilike(pattern, escape="\\") | Service.description.ilike(pattern, escape="\\")
+        )
     items = db.session.scalars(query.options(db.joinedload(Service.owner))).all()
     return render_template("services/list.html", services=items, search=search, show_archived=show_archived)
 
@@ -50,7 +52,9 @@ def service(service_id: int):
 @access(Permission.MANAGE_CATALOGUE)
 @form_page
 def edit_service(service_id: int | None = None):
-    service = Service(territory_id=g.territory.id) if service_id is None else db.get_or_404(Service, service_id)
+    service = (
+        Service(territory_id=g.territory.id) if service_id is None else db.get_or_404(Service, service_id)
+    )
     form = ServiceForm(obj=service, organisations=_owners())
     if not form.is_submitted():
         form.owner.data = service.owner_id or 0

@@ -8,8 +8,8 @@ from ..access import Role
 from ..accounts.forms import email_field
 from ..forms import BaseForm, optional_long_text, optional_text, required_text
 from ..i18n import LANGUAGES
-from .models import OrganisationKind
 from .labels import ORGANISATION_KINDS, ROLE_NAMES
+from .models import OrganisationKind
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and hyphens only."))
 
@@ -73,7 +73,9 @@ class PersonRolesForm(BaseForm):
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.roles.choices = [(role.value, ROLE_NAMES[role]) for role in Role if role is not Role.NETWORK_COORDINATOR]
+        self.roles.choices = [
+            (role.value, ROLE_NAMES[role]) for role in Role if role is not Role.NETWORK_COORDINATOR
+        ]
         self.organisation.choices = [(0, _l("None"))] + [(o.id, o.name) for o in organisations]
 
 

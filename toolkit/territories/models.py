@@ -12,7 +12,6 @@ from ..access import TerritoryScoped
 from ..database import enum_column
 from ..extensions import db
 
-
 network_territories = Table(
     "network_territories",
     db.metadata,

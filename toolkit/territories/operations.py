@@ -77,4 +77,3 @@ def set_organisation_archived(organisation: Organisation, archived: bool) -> Non
     """Archive an organisation that no longer takes part, or bring it back."""
     organisation.archived_at = datetime.now(UTC) if archived else None
     audit.record("organisation.archived" if archived else "organisation.restored", organisation)
-

@@ -62,7 +62,9 @@ def new_territory():
                 form.slug.data, form.name.data, form.region.data or "", form.default_locale.data
             )
             if commit_or_keep(form):
-                flash(_("The territory is created with the default services and barrier categories."), "success")
+                flash(
+                    _("The territory is created with the default services and barrier categories."), "success"
+                )
                 return redirect(url_for("territories.dashboard", territory_slug=territory.slug))
     return render_form("admin/territory_form.html", form)
 
@@ -106,6 +108,10 @@ def edit_network():
             if commit_or_keep(form):
                 flash(_("The network is saved."), "success")
                 return redirect(url_for("admin.edit_network", network_slug=network.slug))
+    return _network_page(network, form, NetworkCoordinatorForm(formdata=None))
+
+
+def _network_page(network: Network, form: NetworkForm, coordinator_form: NetworkCoordinatorForm):
     coordinators = db.session.scalars(
         db.select(User)
         .join(RoleAssignment)
@@ -115,7 +121,8 @@ def edit_network():
     return render_form(
         "admin/network_form.html",
         form,
-        coordinator_form=NetworkCoordinatorForm(formdata=None),
+        coordinator_form,
+        coordinator_form=coordinator_form,
         coordinators=coordinators,
     )
 
@@ -135,8 +142,9 @@ def add_network_coordinator():
         if commit_or_keep(form):
             _tell_about_invitation(user, is_new)
             return redirect(url_for("admin.edit_network", network_slug=network.slug))
-    flash(_("The coordinator was not added: check the e-mail address and the name."), "error")
-    return redirect(url_for("admin.edit_network", network_slug=network.slug))
+    network_form = NetworkForm(formdata=None, obj=network, territories=_all_territories())
+    network_form.territories.data = [t.id for t in network.territories]
+    return _network_page(network, network_form, form)
 
 
 def _tell_about_invitation(user: User, is_new: bool) -> None:
@@ -156,7 +164,7 @@ def _tell_about_invitation(user: User, is_new: bool) -> None:
 
 @network_bp.get("/")
 @access(Rule.NETWORK)
-def overview():
+def network_overview():
     """The territories of a network side by side."""
     territory_ids = [t.id for t in g.network.territories]
     services = dict(
@@ -173,9 +181,7 @@ def overview():
             .group_by(Organisation.territory_id)
         ).all()
     )
-    return render_template(
-        "networks/overview.html", services=services, organisations=organisations
-    )
+    return render_template("networks/overview.html", services=services, organisations=organisations)
 
 
 # --- a territory -----------------------------------------------------------------------------------------------
@@ -214,7 +220,9 @@ def _organisations(include_archived: bool = False):
 @territory_bp.get("/organisations/")
 @access(Permission.VIEW_TERRITORY)
 def organisations():
-    return render_template("territories/organisations.html", organisations=_organisations(include_archived=True))
+    return render_template(
+        "territories/organisations.html", organisations=_organisations(include_archived=True)
+    )
 
 
 @territory_bp.route("/organisations/new", methods=["GET", "POST"])

@@ -1,0 +1,76 @@
+# Two commands do everything on a fresh machine: `make run` (the app with demo data) and `make test`.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app toolkit
+HOST ?= 127.0.0.1
+PORT ?= 5000
+TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1/test
+APP_DEBIAN_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji poppler-utils
+TEST_DEBIAN_PACKAGES := chromium
+
+.PHONY: run test bench lint format translations database system-packages test-system-packages clean
+
+run: $(VENV)/.installed system-packages translations database
+	@$(FLASK) seed-demo --if-empty
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	@$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-test system-packages test-system-packages translations lint
+	@echo "== test suite on SQLite =="
+	$(BIN)/pytest
+	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
+		echo "== test suite on PostgreSQL =="; \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest; \
+	else \
+		echo "== PostgreSQL not reachable at $(TEST_DATABASE_URL): PostgreSQL pass skipped =="; \
+	fi
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check toolkit tests
+	$(BIN)/ruff format --check toolkit tests
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix toolkit tests
+	$(BIN)/ruff format toolkit tests
+
+$(VENV)/.created:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	@touch $@
+
+$(VENV)/.installed: $(VENV)/.created pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+translations: $(VENV)/.installed
+	@$(FLASK) translate compile >/dev/null
+
+database: $(VENV)/.installed
+	@$(FLASK) db upgrade
+
+# Debian packages: installed when missing and we are root; otherwise we say what to install.
+system-packages:
+	@$(MAKE) --no-print-directory install-debian PACKAGES="$(APP_DEBIAN_PACKAGES)"
+
+test-system-packages:
+	@$(MAKE) --no-print-directory install-debian PACKAGES="$(TEST_DEBIAN_PACKAGES)"
+
+install-debian:
+	@missing=""; for p in $(PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+			echo "Installing Debian packages:$$missing"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+		else \
+			echo "Please install these Debian packages: sudo apt-get install$$missing"; \
+		fi; \
+	fi
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
