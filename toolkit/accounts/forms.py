@@ -70,7 +70,7 @@ class ProfileForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.locale.choices = [("", _l("As my browser says"))] + [
-            (c, l["name"]) for c, l in LANGUAGES.items()
+            (code, language["name"]) for code, language in LANGUAGES.items()
         ]
 
     def validate_locale(self, field):
