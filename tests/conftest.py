@@ -3,6 +3,7 @@ a test client that carries the CSRF token like a browser does, factories, and a 
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 from pathlib import Path
@@ -61,7 +62,16 @@ def _config(url: str) -> dict:
 
 
 class CsrfClient(FlaskClient):
-    """A test client that sends the form's CSRF token on every POST, as a browser does; ``csrf=False`` omits it."""
+    """A test client that sends the form's CSRF token on every POST, as a browser does; ``csrf=False`` omits it.
+
+    Each request runs outside the test's application context, as in production: its own ``g``, its own
+    database session, its own language.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        db.session.expire_all()  # the test's own session sees what the request committed
+        return response
 
     def csrf_token(self) -> str:
         page = self.get("/").get_data(as_text=True)

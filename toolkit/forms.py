@@ -28,6 +28,11 @@ class BaseForm(FlaskForm):
             return unbound_field.bind(form=form, filters=filters, **options)
 
     @property
+    def field_errors(self) -> list[tuple]:
+        """(field, messages) of the fields that were refused, in form order (the CSRF token aside)."""
+        return [(field, field.errors) for field in self if field.errors and field.name != "csrf_token"]
+
+    @property
     def token_refused(self) -> bool:
         return bool(self.csrf_token.errors) if hasattr(self, "csrf_token") else False
 

@@ -1,0 +1,116 @@
+import re
+
+from toolkit.access import Role
+from toolkit.accounts.models import User
+from toolkit.extensions import db
+
+from ..smtp_sink import SmtpSink
+
+LINK = re.compile(r"http://localhost/password/set/[A-Za-z0-9_.\-]+")
+
+
+def invite(client, territory, **data):
+    fields = {"name": "Laura Nencini", "email": "laura@example.org", "roles": ["operator"], "locale": "it"}
+    fields.update(data)
+    return client.post(f"/t/{territory.slug}/people/invite", data=fields, headers={"Accept-Language": "en"})
+
+
+def test_without_mail_server_the_link_is_shown_to_the_coordinator(make, login, app):
+    territory = make.territory()
+    coordinator = login(make.coordinator(territory))
+    response = invite(coordinator, territory)
+    assert response.status_code == 302
+    page = coordinator.get(response.headers["Location"], headers={"Accept-Language": "en"}).get_data(
+        as_text=True
+    )
+    assert "No mail server is set up" in page
+    link = LINK.search(page).group(0)
+    person = db.session.scalar(db.select(User).where(User.email == "laura@example.org"))
+    assert person.roles_in(territory) == [Role.OPERATOR]
+    assert not person.has_password
+
+    newcomer = app.test_client()
+    form = newcomer.get(link)
+    assert form.status_code == 200
+    done = newcomer.post(link, data={"password": "un lungo segreto", "confirm": "un lungo segreto"})
+    assert done.status_code == 302
+    assert newcomer.get("/account").status_code == 200
+    # The link is used up once the password is chosen.
+    assert app.test_client().get(link).status_code == 404
+
+
+def test_invitation_is_sent_by_email_when_a_server_is_set(make, login, app):
+    territory = make.territory()
+    coordinator = login(make.coordinator(territory))
+    with SmtpSink() as sink:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_USE_TLS=False)
+        response = invite(coordinator, territory, locale="it")
+    assert response.status_code == 302
+    assert len(sink.messages) == 1
+    message = sink.messages[0]
+    assert message["To"] == "laura@example.org"
+    assert "invito" in message["Subject"].lower()
+    body = message.get_payload(decode=True).decode()
+    assert LINK.search(body)
+
+
+def test_inviting_an_existing_person_adds_the_role(make, login):
+    territory, other = make.territory(), make.territory()
+    existing = make.user(Role.FACILITATOR, other, email="laura@example.org")
+    coordinator = login(make.coordinator(territory))
+    assert invite(coordinator, territory, roles=["translator"]).status_code == 302
+    db.session.refresh(existing)
+    assert existing.roles_in(territory) == [Role.TRANSLATOR]
+    assert existing.roles_in(other) == [Role.FACILITATOR]
+
+
+def test_invitation_with_bad_email_keeps_what_was_typed(make, login):
+    territory = make.territory()
+    coordinator = login(make.coordinator(territory))
+    response = invite(coordinator, territory, email="not-an-address", roles=[])
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Invalid email address." in page or "e-mail" in page.lower()
+    assert 'value="not-an-address"' in page
+    assert 'value="Laura Nencini"' in page
+    assert "Choose at least one role." in page
+
+
+def test_password_reset_by_email(make, app):
+    user = make.user(email="marco@example.org")
+    client = app.test_client()
+    with SmtpSink() as sink:
+        app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=sink.port, MAIL_USE_TLS=False)
+        response = client.post("/password/forgot", data={"email": "marco@example.org"})
+        unknown = client.post("/password/forgot", data={"email": "nobody@example.org"})
+    assert response.status_code == unknown.status_code == 302
+    assert len(sink.messages) == 1
+    link = LINK.search(sink.messages[0].get_payload(decode=True).decode()).group(0)
+    assert (
+        client.post(
+            link, data={"password": "nuova frase segreta", "confirm": "nuova frase segreta"}
+        ).status_code
+        == 302
+    )
+    db.session.refresh(user)
+    assert user.check_password("nuova frase segreta")
+
+
+def test_coordinator_changes_roles_but_cannot_demote_themselves(make, login):
+    territory = make.territory()
+    me = make.coordinator(territory)
+    colleague = make.user(Role.FACILITATOR, territory)
+    client = login(me)
+    response = client.post(
+        f"/t/{territory.slug}/people/{colleague.id}", data={"roles": ["facilitator", "translator"]}
+    )
+    assert response.status_code == 302
+    db.session.refresh(colleague)
+    assert colleague.roles_in(territory) == [Role.FACILITATOR, Role.TRANSLATOR]
+    refused = client.post(
+        f"/t/{territory.slug}/people/{me.id}",
+        data={"roles": ["facilitator"]},
+        headers={"Accept-Language": "en"},
+    )
+    assert refused.status_code == 422
+    assert "You cannot remove your own coordinator role." in refused.get_data(as_text=True)
