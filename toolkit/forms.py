@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from sqlalchemy.exc import OperationalError
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
@@ -72,14 +75,27 @@ def render_form(template: str, form: BaseForm, *other_forms: BaseForm, **context
 DATABASE_BUSY = _l("The database is busy for a moment. Nothing was saved yet: please send the form again.")
 
 
-def commit_or_keep(form: BaseForm) -> bool:
-    """Commit the session; when the database is busy, roll back and tell the form so it is shown again."""
+class Outcome:
+    saved = False
+
+
+@contextmanager
+def saving(form: BaseForm):
+    """Run a form's operations and commit them together; when the database is busy, roll everything back and
+    tell the form, so the page comes back with every word typed::
+
+        with saving(form) as outcome:
+            operations.save_service(service, ...)
+        if outcome.saved:
+            return redirect(...)
+    """
+    outcome = Outcome()
     try:
+        yield outcome
         db.session.commit()
-    except Exception as error:
+        outcome.saved = True
+    except OperationalError as error:
         db.session.rollback()
         if not is_busy_error(error):
             raise
         form.form_errors.append(DATABASE_BUSY)
-        return False
-    return True

@@ -1,4 +1,3 @@
-
 from toolkit.accounts.models import User
 from toolkit.extensions import db
 

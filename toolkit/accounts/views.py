@@ -18,7 +18,7 @@ from flask_login import current_user, login_user, logout_user
 
 from ..access import Rule, access, form_page
 from ..extensions import db, limiter
-from ..forms import commit_or_keep, render_form
+from ..forms import render_form, saving
 from ..web import safe_next
 from . import operations
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ProfileForm, SetPasswordForm
@@ -80,9 +80,10 @@ def logout():
 def account():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
-        current_user.name = form.name.data
-        current_user.locale = form.locale.data
-        if commit_or_keep(form):
+        with saving(form) as outcome:
+            current_user.name = form.name.data
+            current_user.locale = form.locale.data
+        if outcome.saved:
             flash(_("Your account is saved."), "success")
             return redirect(url_for("accounts.account"))
     return render_form("accounts/account.html", form)
@@ -97,8 +98,9 @@ def change_password():
         if not current_user.check_password(form.current_password.data):
             form.current_password.errors.append(_("This is not your current password."))
         else:
-            operations.change_password(current_user, form.password.data)
-            if commit_or_keep(form):
+            with saving(form) as outcome:
+                operations.change_password(current_user, form.password.data)
+            if outcome.saved:
                 flash(_("Your password is changed."), "success")
                 return redirect(url_for("accounts.account"))
     return render_form("accounts/change_password.html", form)
@@ -135,8 +137,9 @@ def set_password(token: str):
         abort(404)
     form = SetPasswordForm()
     if form.validate_on_submit():
-        operations.change_password(user, form.password.data)
-        if commit_or_keep(form):
+        with saving(form) as outcome:
+            operations.change_password(user, form.password.data)
+        if outcome.saved:
             login_user(user)
             flash(_("Your password is saved. Welcome!"), "success")
             return redirect(url_for("main.index"))

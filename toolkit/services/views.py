@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from ..access import Permission, access, form_page
 from ..database import contains_pattern
 from ..extensions import db
-from ..forms import SHORT_TEXT, commit_or_keep, render_form
+from ..forms import SHORT_TEXT, render_form, saving
 from ..territories.models import Organisation
 from . import operations
 from .forms import CategoryForm, ServiceForm
@@ -60,19 +60,20 @@ def edit_service(service_id: int | None = None):
         form.owner.data = service.owner_id or 0
         form.languages.data = ", ".join(service.languages or [])
     if form.validate_on_submit():
-        operations.save_service(
-            service,
-            name=form.name.data,
-            description=form.description.data or "",
-            sector=Sector(form.sector.data),
-            level=GovernmentLevel(form.level.data),
-            owner_id=form.owner.data or None,
-            location=form.location.data or "",
-            opening_hours=form.opening_hours.data or "",
-            languages=form.language_codes(),
-            documents_needed=form.documents_needed.data or "",
-        )
-        if commit_or_keep(form):
+        with saving(form) as outcome:
+            operations.save_service(
+                service,
+                name=form.name.data,
+                description=form.description.data or "",
+                sector=Sector(form.sector.data),
+                level=GovernmentLevel(form.level.data),
+                owner_id=form.owner.data or None,
+                location=form.location.data or "",
+                opening_hours=form.opening_hours.data or "",
+                languages=form.language_codes(),
+                documents_needed=form.documents_needed.data or "",
+            )
+        if outcome.saved:
             flash(_("The service is saved."), "success")
             return redirect(url_for("services.service", service_id=service.id))
     return render_form("services/form.html", form, service=service)
@@ -109,13 +110,14 @@ def edit_category(category_id: int | None = None):
     )
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
-        operations.save_category(
-            category,
-            name=form.name.data,
-            description=form.description.data or "",
-            dimension=AccessDimension(form.dimension.data),
-        )
-        if commit_or_keep(form):
+        with saving(form) as outcome:
+            operations.save_category(
+                category,
+                name=form.name.data,
+                description=form.description.data or "",
+                dimension=AccessDimension(form.dimension.data),
+            )
+        if outcome.saved:
             flash(_("The category is saved."), "success")
             return redirect(url_for("services.categories"))
     return render_form("services/category_form.html", form, category=category)

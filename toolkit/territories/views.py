@@ -12,7 +12,7 @@ from ..access import Permission, Role, Rule, access, form_page
 from ..accounts import operations as accounts
 from ..accounts.models import RoleAssignment, User
 from ..extensions import db
-from ..forms import commit_or_keep, render_form
+from ..forms import render_form, saving
 from ..services.models import BarrierCategory, Service
 from . import operations
 from .forms import (
@@ -58,10 +58,11 @@ def new_territory():
         if _slug_taken(Territory, form.slug.data):
             form.slug.errors.append(_("This short name is already used."))
         else:
-            territory = operations.create_territory(
-                form.slug.data, form.name.data, form.region.data or "", form.default_locale.data
-            )
-            if commit_or_keep(form):
+            with saving(form) as outcome:
+                territory = operations.create_territory(
+                    form.slug.data, form.name.data, form.region.data or "", form.default_locale.data
+                )
+            if outcome.saved:
                 flash(
                     _("The territory is created with the default services and barrier categories."), "success"
                 )
@@ -78,11 +79,12 @@ def new_network():
         if _slug_taken(Network, form.slug.data):
             form.slug.errors.append(_("This short name is already used."))
         else:
-            chosen = [t for t in _all_territories() if t.id in form.territories.data]
-            network = operations.create_network(
-                form.slug.data, form.name.data, form.description.data or "", chosen
-            )
-            if commit_or_keep(form):
+            with saving(form) as outcome:
+                chosen = [t for t in _all_territories() if t.id in form.territories.data]
+                network = operations.create_network(
+                    form.slug.data, form.name.data, form.description.data or "", chosen
+                )
+            if outcome.saved:
                 flash(_("The network is created."), "success")
                 return redirect(url_for("admin.edit_network", network_slug=network.slug))
     return render_form("admin/network_form.html", form)
@@ -100,12 +102,13 @@ def edit_network():
         if _slug_taken(Network, form.slug.data, network):
             form.slug.errors.append(_("This short name is already used."))
         else:
-            network.name, network.slug = form.name.data, form.slug.data
-            network.description = form.description.data or ""
-            operations.set_network_territories(
-                network, [t for t in _all_territories() if t.id in form.territories.data]
-            )
-            if commit_or_keep(form):
+            with saving(form) as outcome:
+                network.name, network.slug = form.name.data, form.slug.data
+                network.description = form.description.data or ""
+                operations.set_network_territories(
+                    network, [t for t in _all_territories() if t.id in form.territories.data]
+                )
+            if outcome.saved:
                 flash(_("The network is saved."), "success")
                 return redirect(url_for("admin.edit_network", network_slug=network.slug))
     return _network_page(network, form, NetworkCoordinatorForm(formdata=None))
@@ -134,12 +137,13 @@ def add_network_coordinator():
     network = g.network
     form = NetworkCoordinatorForm()
     if form.validate_on_submit():
-        user = accounts.find_user(form.email.data)
-        is_new = user is None
-        if is_new:
-            user = accounts.create_user(form.email.data, form.name.data)
-        accounts.grant_role(user, Role.NETWORK_COORDINATOR, network=network)
-        if commit_or_keep(form):
+        with saving(form) as outcome:
+            user = accounts.find_user(form.email.data)
+            is_new = user is None
+            if is_new:
+                user = accounts.create_user(form.email.data, form.name.data)
+            accounts.grant_role(user, Role.NETWORK_COORDINATOR, network=network)
+        if outcome.saved:
             _tell_about_invitation(user, is_new)
             return redirect(url_for("admin.edit_network", network_slug=network.slug))
     network_form = NetworkForm(formdata=None, obj=network, territories=_all_territories())
@@ -237,15 +241,16 @@ def edit_organisation(organisation_id: int | None = None):
     )
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
-        operations.save_organisation(
-            organisation,
-            name=form.name.data,
-            kind=OrganisationKind(form.kind.data),
-            contact_email=form.contact_email.data or "",
-            contact_phone=form.contact_phone.data or "",
-            description=form.description.data or "",
-        )
-        if commit_or_keep(form):
+        with saving(form) as outcome:
+            operations.save_organisation(
+                organisation,
+                name=form.name.data,
+                kind=OrganisationKind(form.kind.data),
+                contact_email=form.contact_email.data or "",
+                contact_phone=form.contact_phone.data or "",
+                description=form.description.data or "",
+            )
+        if outcome.saved:
             flash(_("The organisation is saved."), "success")
             return redirect(url_for("territories.organisations"))
     return render_form("territories/organisation_form.html", form, organisation=organisation)
@@ -297,18 +302,19 @@ def invite_person():
     if not form.is_submitted():
         form.locale.data = g.territory.default_locale
     if form.validate_on_submit():
-        user = accounts.find_user(form.email.data)
-        is_new = user is None
-        if is_new:
-            user = accounts.create_user(
-                form.email.data,
-                form.name.data,
-                locale=form.locale.data,
-                organisation_id=form.organisation.data or None,
-            )
-        for role in form.roles.data:
-            accounts.grant_role(user, Role(role), territory=g.territory)
-        if commit_or_keep(form):
+        with saving(form) as outcome:
+            user = accounts.find_user(form.email.data)
+            is_new = user is None
+            if is_new:
+                user = accounts.create_user(
+                    form.email.data,
+                    form.name.data,
+                    locale=form.locale.data,
+                    organisation_id=form.organisation.data or None,
+                )
+            for role in form.roles.data:
+                accounts.grant_role(user, Role(role), territory=g.territory)
+        if outcome.saved:
             _tell_about_invitation(user, is_new)
             return redirect(url_for("territories.people"))
     return render_form("territories/invite.html", form)
@@ -328,15 +334,16 @@ def edit_person(user_id: int):
         if person.id == current_user.id and Role.COORDINATOR not in wanted and not current_user.is_admin:
             form.roles.errors.append(_("You cannot remove your own coordinator role."))
         else:
-            for role in set(person.roles_in(g.territory)) - wanted:
-                accounts.revoke_role(person, role, g.territory)
-            for role in wanted:
-                accounts.grant_role(person, role, territory=g.territory)
-            if form.organisation.data and form.organisation.data in {o.id for o in _organisations()}:
-                person.organisation_id = form.organisation.data
-            elif not form.organisation.data:
-                person.organisation_id = None
-            if commit_or_keep(form):
+            with saving(form) as outcome:
+                for role in set(person.roles_in(g.territory)) - wanted:
+                    accounts.revoke_role(person, role, g.territory)
+                for role in wanted:
+                    accounts.grant_role(person, role, territory=g.territory)
+                if form.organisation.data and form.organisation.data in {o.id for o in _organisations()}:
+                    person.organisation_id = form.organisation.data
+                elif not form.organisation.data:
+                    person.organisation_id = None
+            if outcome.saved:
                 flash(_("The roles of %(name)s are saved.", name=person.name), "success")
                 return redirect(url_for("territories.people"))
     return render_form("territories/person_form.html", form, person=person)

@@ -1,0 +1,163 @@
+"""Bad input gets field errors with the typed values kept, or a clear 4xx page in the person's language."""
+
+import pytest
+from sqlalchemy import text
+
+from toolkit import create_app
+from toolkit.extensions import db
+from toolkit.services.models import Service
+
+EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def coordinator_client(make, login):
+    territory = make.territory("alpha")
+    return territory, login(make.coordinator(territory))
+
+
+def service_data(**overrides):
+    data = {"name": "Sportello casa", "sector": "housing", "level": "municipality", "owner": 0}
+    data.update(overrides)
+    return data
+
+
+def test_empty_required_fields_are_refused_with_values_kept(coordinator_client):
+    _territory, client = coordinator_client
+    response = client.post(
+        "/t/alpha/services/new",
+        data=service_data(name="   ", location="Via Roma 1", documents_needed="Passaporto"),
+        headers=EN,
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "This field is required." in page
+    assert 'value="Via Roma 1"' in page
+    assert "Passaporto</textarea>" in page
+    assert 'aria-invalid="true"' in page
+
+
+def test_ten_thousand_characters_are_refused_not_truncated(coordinator_client):
+    _territory, client = coordinator_client
+    before = db.session.scalar(db.select(db.func.count()).select_from(Service))
+    long_text = "ب" * 10_000
+    response = client.post(
+        "/t/alpha/services/new", data=service_data(name=long_text, description=long_text), headers=EN
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Field cannot be longer than 200 characters." in page
+    assert "Field cannot be longer than 5000 characters." in page
+    assert long_text in page
+    assert db.session.scalar(db.select(db.func.count()).select_from(Service)) == before
+
+
+def test_invalid_choices_and_codes_are_field_errors(coordinator_client):
+    _territory, client = coordinator_client
+    response = client.post(
+        "/t/alpha/services/new",
+        data=service_data(sector="spaceport", owner=999_999, languages="italiano!!"),
+        headers=EN,
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Not a valid choice." in page
+    assert "Write language codes separated by commas" in page
+    assert 'value="italiano!!"' in page
+
+
+def test_unknown_ids_give_a_clear_not_found_page_in_the_persons_language(coordinator_client):
+    _territory, client = coordinator_client
+    for url in (
+        "/t/alpha/services/999999",
+        "/t/nowhere/services/",
+        "/t/alpha/categories/999/edit",
+        "/nothing",
+    ):
+        english = client.get(url, headers=EN)
+        assert english.status_code == 404
+        assert "Page not found" in english.get_data(as_text=True)
+        italian = client.get(url, headers={"Accept-Language": "it"})
+        assert "Pagina non trovata" in italian.get_data(as_text=True)
+        assert '<html lang="it"' in italian.get_data(as_text=True)
+
+
+def test_malformed_utf8_never_gives_a_server_error(coordinator_client):
+    _territory, client = coordinator_client
+    token = client.csrf_token()
+    body = b"csrf_token=" + token.encode() + b"&name=%FF%FE%C3&sector=housing&level=municipality&owner=0"
+    response = client.post(
+        "/t/alpha/services/new",
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+        csrf=False,
+    )
+    assert response.status_code in (302, 400, 422)
+    for url in ("/t/alpha/services/?q=%FF%FE", "/t/%FF%FE/services/", "/login?next=%C3%28"):
+        assert client.get(url).status_code < 500, url
+    raw = client.post(
+        "/login",
+        data=b"email=\xff\xfe@example.org&password=\xc3\x28",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert raw.status_code == 400
+
+
+def test_expired_csrf_token_returns_the_form_with_everything_typed(coordinator_client):
+    _territory, client = coordinator_client
+    response = client.post(
+        "/t/alpha/services/new",
+        data={
+            **service_data(name="Sportello casa", description="Aiuto per l'affitto"),
+            "csrf_token": "expired",
+        },
+        headers=EN,
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "This page was open for too long" in page
+    assert 'value="Sportello casa"' in page
+    assert "Aiuto per l&#39;affitto</textarea>" in page
+    assert 'name="csrf_token" type="hidden" value="' in page
+    assert db.session.scalar(db.select(Service).where(Service.name == "Sportello casa")) is None
+
+
+def test_a_busy_database_keeps_the_form(tmp_path, make, monkeypatch):
+    """While another writer holds SQLite's lock, the form comes back whole with a clear message."""
+    from toolkit import database
+
+    url = f"sqlite:///{tmp_path / 'busy.sqlite'}"
+    monkeypatch.setattr(database, "SQLITE_BUSY_TIMEOUT_MS", 50)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "WTF_CSRF_SSL_STRICT": False,
+        }
+    )
+    from .conftest import CsrfClient
+
+    app.test_client_class = CsrfClient
+    with app.app_context():
+        db.create_all()
+        territory = make.territory("busy")
+        user = make.coordinator(territory)
+        client = app.test_client()
+        client.login(user)
+        token = client.csrf_token()
+        with db.engine.connect() as blocker:
+            blocker.exec_driver_sql("BEGIN IMMEDIATE")
+            response = client.post(
+                "/t/busy/services/new",
+                data={**service_data(name="Servizio in attesa"), "csrf_token": token},
+                headers=EN,
+            )
+            blocker.exec_driver_sql("ROLLBACK")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 503
+        assert "The database is busy for a moment" in page
+        assert 'value="Servizio in attesa"' in page
+        db.session.execute(text("SELECT 1"))
+        db.engine.dispose()
