@@ -1,0 +1,79 @@
+"""The schema comes from the migrations, and the migrations match the models; the command line works."""
+
+import os
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, inspect, text
+
+from toolkit import create_app
+from toolkit.access import Role
+from toolkit.accounts.models import User
+from toolkit.extensions import db
+from toolkit.territories.models import Territory
+
+
+@pytest.fixture
+def empty_database_url(tmp_path):
+    """An empty database of the kind under test."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
+        return
+    server = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS toolkit_migrations"))
+        connection.execute(text("CREATE DATABASE toolkit_migrations"))
+    base = url.rsplit("/", 1)[0]
+    yield f"{base}/toolkit_migrations"
+    with server.connect() as connection:
+        connection.execute(text("DROP DATABASE IF EXISTS toolkit_migrations WITH (FORCE)"))
+    server.dispose()
+
+
+def test_db_upgrade_creates_the_schema_and_matches_the_models(empty_database_url):
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade()
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"territories", "users", "services", "barrier_categories", "role_assignments"} <= tables
+        with db.engine.connect() as connection:
+            differences = compare_metadata(
+                MigrationContext.configure(connection, opts={"compare_type": True}), db.metadata
+            )
+        assert differences == [], (
+            "The models changed without a migration: run `flask --app toolkit db migrate -m '...'`"
+        )
+        db.engine.dispose()
+
+
+def test_create_territory_and_user_commands(runner):
+    result = runner.invoke(args=["create-territory", "pontedera", "Comune di Pontedera", "--region", "Toscana"])
+    assert result.exit_code == 0, result.output
+    territory = db.session.scalar(db.select(Territory).where(Territory.slug == "pontedera"))
+    assert territory.region == "Toscana"
+    result = runner.invoke(
+        args=["create-user", "anna@example.org", "Anna", "--password", "una password lunga",
+              "--role", "coordinator", "--territory", "pontedera"]
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(db.select(User).where(User.email == "anna@example.org"))
+    assert user.roles_in(territory) == [Role.COORDINATOR]
+    assert user.check_password("una password lunga")
+    again = runner.invoke(args=["create-territory", "pontedera", "Altro"])
+    assert again.exit_code != 0 and "exists already" in again.output
+    admin = runner.invoke(args=["create-user", "root@example.org", "Admin", "--password", "x" * 12, "--admin"])
+    assert admin.exit_code == 0
+    assert db.session.scalar(db.select(User).where(User.email == "root@example.org")).is_admin
+
+
+def test_seed_demo_loads_once_and_prints_the_logins(runner):
+    first = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert first.exit_code == 0, first.output
+    assert "coordinatrice@demo.invalid" in first.output
+    count = db.session.scalar(db.select(db.func.count()).select_from(User))
+    second = runner.invoke(args=["seed-demo", "--if-empty"])
+    assert "not loaded again" in second.output
+    assert db.session.scalar(db.select(db.func.count()).select_from(User)) == count
