@@ -22,7 +22,9 @@ def empty_database_url(tmp_path):
     if not url:
         yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
         return
-    server = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
+    server = create_engine(
+        url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    )
     with server.connect() as connection:
         connection.execute(text("DROP DATABASE IF EXISTS toolkit_migrations"))
         connection.execute(text("CREATE DATABASE toolkit_migrations"))
@@ -50,13 +52,24 @@ def test_db_upgrade_creates_the_schema_and_matches_the_models(empty_database_url
 
 
 def test_create_territory_and_user_commands(runner):
-    result = runner.invoke(args=["create-territory", "pontedera", "Comune di Pontedera", "--region", "Toscana"])
+    result = runner.invoke(
+        args=["create-territory", "pontedera", "Comune di Pontedera", "--region", "Toscana"]
+    )
     assert result.exit_code == 0, result.output
     territory = db.session.scalar(db.select(Territory).where(Territory.slug == "pontedera"))
     assert territory.region == "Toscana"
     result = runner.invoke(
-        args=["create-user", "anna@example.org", "Anna", "--password", "una password lunga",
-              "--role", "coordinator", "--territory", "pontedera"]
+        args=[
+            "create-user",
+            "anna@example.org",
+            "Anna",
+            "--password",
+            "una password lunga",
+            "--role",
+            "coordinator",
+            "--territory",
+            "pontedera",
+        ]
     )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(db.select(User).where(User.email == "anna@example.org"))
@@ -64,7 +77,9 @@ def test_create_territory_and_user_commands(runner):
     assert user.check_password("una password lunga")
     again = runner.invoke(args=["create-territory", "pontedera", "Altro"])
     assert again.exit_code != 0 and "exists already" in again.output
-    admin = runner.invoke(args=["create-user", "root@example.org", "Admin", "--password", "x" * 12, "--admin"])
+    admin = runner.invoke(
+        args=["create-user", "root@example.org", "Admin", "--password", "x" * 12, "--admin"]
+    )
     assert admin.exit_code == 0
     assert db.session.scalar(db.select(User).where(User.email == "root@example.org")).is_admin
 

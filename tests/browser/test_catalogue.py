@@ -1,0 +1,95 @@
+"""A coordinator logs in, adds a service and finds it in the list, in a real browser, in Italian and English."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from .conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+WORDS = {
+    "it": {
+        "email": "Indirizzo e-mail",
+        "password": "Password",
+        "login": "Accedi",
+        "dashboard": "Pannello",
+        "services": "Servizi",
+        "new": "Nuovo servizio",
+        "name": "Nome",
+        "sector": "Settore",
+        "level": "Livello amministrativo",
+        "owner": "Organizzazione titolare",
+        "languages": "Lingue parlate dal personale",
+        "save": "Salva il servizio",
+        "search": "Cerca i servizi",
+        "search_button": "Cerca",
+        "required": "Questo campo è obbligatorio.",
+    },
+    "en": {
+        "email": "E-mail address",
+        "password": "Password",
+        "login": "Log in",
+        "dashboard": "Dashboard",
+        "services": "Services",
+        "new": "New service",
+        "name": "Name",
+        "sector": "Sector",
+        "level": "Level of government",
+        "owner": "Owner organisation",
+        "languages": "Languages spoken by staff",
+        "save": "Save the service",
+        "search": "Search services",
+        "search_button": "Search",
+        "required": "This field is required.",
+    },
+}
+
+
+@pytest.mark.parametrize("locale", ["it", "en"])
+def test_coordinator_adds_a_service_and_finds_it(locale, make, live_server, new_page):
+    words = WORDS[locale]
+    territory = make.territory("borgo", name="Comune di Borgo")
+    coordinator = make.coordinator(territory, email="giulia@example.org", name="Giulia")
+    page = new_page(locale=locale)
+
+    page.goto(f"{live_server}/login")
+    expect(page.locator("html")).to_have_attribute("lang", locale)
+    expect(page.get_by_role("heading", level=1)).to_have_text(words["login"])
+    assert_accessible(page)
+    page.get_by_label(words["email"]).fill(coordinator.email)
+    page.get_by_label(words["password"], exact=True).fill(make.PASSWORD)
+    page.get_by_role("button", name=words["login"]).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(words["dashboard"])
+    assert_accessible(page)
+    page.get_by_role("link", name="Comune di Borgo").first.click()
+    page.get_by_role("navigation").get_by_role("link", name=words["services"], exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(words["services"])
+    assert_accessible(page)
+
+    page.get_by_role("link", name=words["new"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(words["new"])
+    assert_accessible(page)
+    # Sending the form empty shows the errors, and the form stays accessible.
+    page.get_by_label(words["languages"]).fill("it, ar")
+    page.get_by_role("button", name=words["save"]).click()
+    expect(page.get_by_role("alert")).to_contain_text(words["required"])
+    expect(page.get_by_label(words["languages"])).to_have_value("it, ar")
+    assert_accessible(page)
+
+    page.get_by_label(words["name"], exact=True).fill("Sportello Casa Comune")
+    page.get_by_label(words["sector"]).select_option("housing")
+    page.get_by_label(words["level"]).select_option("municipality")
+    page.get_by_label(words["owner"]).select_option(label="Comune - Ufficio casa")
+    page.get_by_role("button", name=words["save"]).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sportello Casa Comune")
+
+    page.get_by_role("navigation").get_by_role("link", name=words["services"], exact=True).click()
+    page.get_by_label(words["search"]).fill("Casa Comune")
+    page.get_by_role("button", name=words["search_button"], exact=True).click()
+    expect(page).to_have_url(re.compile(r"q=Casa\+Comune"))
+    results = page.get_by_role("list", name=words["services"])
+    expect(results.get_by_role("link", name="Sportello Casa Comune")).to_be_visible()
+    expect(results.get_by_role("listitem")).to_have_count(1)
