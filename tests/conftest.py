@@ -132,9 +132,9 @@ def make(app):
 def login(app):
     """``login(user)`` gives a fresh client logged in as ``user``."""
 
-    def log_in(user) -> CsrfClient:
+    def log_in(user, password: str = factories.PASSWORD) -> CsrfClient:
         client = app.test_client()
-        client.login(user)
+        client.login(user, password)
         return client
 
     return log_in

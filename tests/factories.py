@@ -78,3 +78,15 @@ def categories_of(territory) -> list[BarrierCategory]:
             .order_by(BarrierCategory.id)
         )
     )
+
+
+def process(territory, title: str = "Percorso di prova"):
+    from toolkit.processes.models import Phase, Process, Workshop
+
+    created = Process(
+        territory_id=territory.id, title=title, phase=Phase.BARRIERS, services=services_of(territory)[:2]
+    )
+    created.workshops.append(Workshop(territory_id=territory.id, title="Laboratorio", phase=Phase.BARRIERS))
+    db.session.add(created)
+    db.session.commit()
+    return created

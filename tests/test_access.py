@@ -21,9 +21,12 @@ def world(make):
         "facilitator_a": make.user(Role.FACILITATOR, a),
     }
 
+    processes = {t.id: make.process(t) for t in (a, b, c)}
+
     def ids(territory):
         service = make.services_of(territory)[0]
         return {
+            "process_id": processes[territory.id].id,
             "territory_slug": territory.slug,
             "service_id": service.id,
             "category_id": make.categories_of(territory)[0].id,

@@ -87,7 +87,7 @@ def test_create_territory_and_user_commands(runner):
 def test_seed_demo_loads_once_and_prints_the_logins(runner):
     first = runner.invoke(args=["seed-demo", "--if-empty"])
     assert first.exit_code == 0, first.output
-    assert "coordinatrice@demo.invalid" in first.output
+    assert "coordinatrice@example.org" in first.output
     count = db.session.scalar(db.select(db.func.count()).select_from(User))
     second = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "not loaded again" in second.output

@@ -67,7 +67,7 @@ def _configure_secret_key(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import database  # noqa: F401  (SQLite pragmas)
+    from . import database, models  # noqa: F401  (SQLite pragmas; every table known to the schema)
     from .access import enforce_access
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale
@@ -86,8 +86,9 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .main.views import bp as main_bp
+    from .processes.views import bp as processes_bp
     from .services.views import bp as services_bp
     from .territories.views import admin_bp, network_bp, territory_bp
 
-    for blueprint in (main_bp, accounts_bp, admin_bp, network_bp, territory_bp, services_bp):
+    for blueprint in (main_bp, accounts_bp, admin_bp, network_bp, territory_bp, services_bp, processes_bp):
         app.register_blueprint(blueprint)

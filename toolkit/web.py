@@ -5,7 +5,7 @@ from __future__ import annotations
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
 from flask import Flask, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_number, get_locale
+from flask_babel import format_date, format_datetime, format_number, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -111,6 +111,7 @@ def register_web(app: Flask) -> None:
 
 
 def _register_filters(app: Flask) -> None:
+    from .processes.labels import EVIDENCE_KINDS, FREQUENCIES, PHASES, SEVERITIES, WORKSHOP_STATES
     from .services.labels import DIMENSIONS, LEVELS, SECTORS
     from .territories.labels import ORGANISATION_KINDS, ROLE_NAMES
 
@@ -120,7 +121,15 @@ def _register_filters(app: Flask) -> None:
         sector_name=SECTORS.get,
         level_name=LEVELS.get,
         dimension_name=DIMENSIONS.get,
+        phase_name=PHASES.get,
+        workshop_state=WORKSHOP_STATES.get,
+        frequency_name=FREQUENCIES.get,
+        severity_name=SEVERITIES.get,
+        evidence_kind=EVIDENCE_KINDS.get,
+        direction=text_direction,
         format_number=format_number,
+        format_date=format_date,
+        format_datetime=format_datetime,
         language_names=language_names,
     )
 

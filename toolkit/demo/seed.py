@@ -11,15 +11,15 @@ from ..territories.models import Organisation, OrganisationKind
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (published demo logins)
 
 ACCOUNTS = (
-    ("admin@demo.invalid", "Amministratrice del sito", None, "site administrator"),
-    ("coordinatrice@demo.invalid", "Giulia Ferraresi", Role.COORDINATOR, "coordinator"),
-    ("facilitatore@demo.invalid", "Marco Bellandi", Role.FACILITATOR, "facilitator"),
-    ("associazione@demo.invalid", "Amina Diallo", Role.ASSOCIATION_MEMBER, "association member"),
-    ("operatrice@demo.invalid", "Laura Nencini", Role.OPERATOR, "service operator"),
-    ("traduttore@demo.invalid", "Yusuf Haddad", Role.TRANSLATOR, "translator"),
-    ("ufficio@demo.invalid", "Paolo Guidi", Role.ADDRESSEE, "addressee"),
-    ("rete@demo.invalid", "Elena Rossetti", Role.NETWORK_COORDINATOR, "network coordinator"),
-    ("coordinatore.lagoverde@demo.invalid", "Stefano Barbieri", Role.COORDINATOR, "coordinator of Lagoverde"),
+    ("admin@example.org", "Amministratrice del sito", None, "site administrator"),
+    ("coordinatrice@example.org", "Giulia Ferraresi", Role.COORDINATOR, "coordinator"),
+    ("facilitatore@example.org", "Marco Bellandi", Role.FACILITATOR, "facilitator"),
+    ("associazione@example.org", "Amina Diallo", Role.ASSOCIATION_MEMBER, "association member"),
+    ("operatrice@example.org", "Laura Nencini", Role.OPERATOR, "service operator"),
+    ("traduttore@example.org", "Yusuf Haddad", Role.TRANSLATOR, "translator"),
+    ("ufficio@example.org", "Paolo Guidi", Role.ADDRESSEE, "addressee"),
+    ("rete@example.org", "Elena Rossetti", Role.NETWORK_COORDINATOR, "network coordinator"),
+    ("coordinatore.lagoverde@example.org", "Stefano Barbieri", Role.COORDINATOR, "coordinator of Lagoverde"),
 )
 
 DEMO_LOGINS = {
@@ -66,6 +66,7 @@ def load_demo() -> None:
         organisations[name] = organisation
     db.session.flush()
     association = organisations["Associazione Donne del Mondo Valdera"]
+    load_demo_process(main, organisations)
     for email, name, role, label in ACCOUNTS:
         user = accounts.create_user(email, name, DEMO_PASSWORD, is_admin=role is None)
         if role is Role.NETWORK_COORDINATOR:
@@ -74,3 +75,117 @@ def load_demo() -> None:
             accounts.grant_role(user, role, territory=other if "Lagoverde" in label else main)
         if role is Role.ASSOCIATION_MEMBER:
             user.organisation_id = association.id
+
+
+def load_demo_process(territory, associations) -> None:
+    """A process in the barrier-mapping phase, with workshops in different phases and multilingual evidence."""
+    from datetime import UTC, date, datetime
+
+    from ..barriers.models import Barrier, BarrierStatus, Testimony
+    from ..processes.models import Participant, ParticipantRole, Phase, Process, Workshop, WorkshopState
+    from ..services.models import BarrierCategory, Service
+    from .workshop_input import BARRIERS, PARTICIPANTS, TESTIMONIES
+
+    services = db.session.scalars(db.select(Service).where(Service.territory_id == territory.id)).all()
+    categories = {
+        c.position: c
+        for c in db.session.scalars(
+            db.select(BarrierCategory).where(BarrierCategory.territory_id == territory.id)
+        )
+    }
+
+    def service(prefix: str) -> Service:
+        return next(s for s in services if s.name.startswith(prefix))
+
+    process = Process(
+        territory_id=territory.id,
+        title="Servizi più vicini: le famiglie straniere di Borgo San Vitale",
+        description=(
+            "Associazioni, residenti stranieri e operatori dei servizi scelgono insieme i servizi più difficili "
+            "da usare, descrivono gli ostacoli e propongono soluzioni al Comune."
+        ),
+        phase=Phase.BARRIERS,
+        starts_on=date(2026, 9, 15),
+        ends_on=date(2027, 3, 31),
+        services=[
+            service(p) for p in ("Anagrafe", "Medico di famiglia", "Iscrizione scolastica", "Questura")
+        ],
+    )
+    db.session.add(process)
+    workshops = [
+        Workshop(
+            territory_id=territory.id,
+            title="Quali servizi sono più difficili da usare?",
+            phase=Phase.SERVICES,
+            starts_at=datetime(2026, 10, 10, 15, 0, tzinfo=UTC),
+            place="Biblioteca comunale, sala grande",
+            state=WorkshopState.CLOSED,
+        ),
+        Workshop(
+            territory_id=territory.id,
+            title="Cosa ci ferma: anagrafe, medico, scuola, questura",
+            phase=Phase.BARRIERS,
+            starts_at=datetime(2026, 11, 14, 17, 30, tzinfo=UTC),
+            place="Centro interculturale, via dei Tigli 4",
+            state=WorkshopState.OPEN,
+            join_code="K7P4QX",
+        ),
+        Workshop(
+            territory_id=territory.id,
+            title="Co-progettiamo con gli operatori dei servizi",
+            phase=Phase.CODESIGN,
+            starts_at=datetime(2026, 12, 12, 9, 30, tzinfo=UTC),
+            place="Sala consiliare del Comune",
+            state=WorkshopState.PLANNED,
+        ),
+    ]
+    process.workshops.extend(workshops)
+    db.session.flush()
+    participants = [
+        Participant(
+            territory_id=territory.id,
+            workshop_id=workshops[1].id,
+            pseudonym=pseudonym,
+            role=ParticipantRole(role),
+            languages=languages,
+            consent_version="2026-1",
+        )
+        for pseudonym, role, languages in PARTICIPANTS
+    ]
+    db.session.add_all(participants)
+    db.session.flush()
+    barriers = []
+    for number, (prefix, language, text, positions, frequency, severity, groups, author) in enumerate(
+        BARRIERS
+    ):
+        barrier = Barrier(
+            territory_id=territory.id,
+            process_id=process.id,
+            workshop_id=workshops[1].id,
+            service_id=service(prefix).id,
+            text=text,
+            language=language,
+            frequency=frequency,
+            severity=severity,
+            groups_affected=groups,
+            categories=[categories[p] for p in positions],
+            status=BarrierStatus.KEPT if number % 3 else BarrierStatus.NEW,
+        )
+        if author == "organisation":
+            barrier.organisation_id = associations["Associazione Donne del Mondo Valdera"].id
+        else:
+            barrier.participant_id = participants[number % len(participants)].id
+        barriers.append(barrier)
+    db.session.add_all(barriers)
+    for index, kind, language, text, source in TESTIMONIES:
+        db.session.add(
+            Testimony(
+                territory_id=territory.id,
+                process_id=process.id,
+                kind=kind,
+                language=language,
+                text=text,
+                source=source,
+                barriers=[barriers[index]],
+            )
+        )

@@ -1,0 +1,52 @@
+"""The demo data: a realistic territory a newcomer can explore right after `make run`."""
+
+import unicodedata
+
+from toolkit.access import Role
+from toolkit.accounts.models import User
+from toolkit.barriers import models as evidence
+from toolkit.barriers.models import Barrier
+from toolkit.demo.seed import DEMO_PASSWORD, load_demo
+from toolkit.extensions import db
+from toolkit.processes.models import Process, Workshop
+
+
+def scripts(text: str) -> set[str]:
+    return {unicodedata.name(ch).split()[0] for ch in text if ch.isalpha()}
+
+
+def test_demo_has_every_role_workshops_in_several_phases_and_evidence_in_many_languages(app, login):
+    load_demo()
+    db.session.commit()
+    users = db.session.scalars(db.select(User)).all()
+    roles = {a.role for u in users for a in u.role_assignments}
+    assert roles == set(Role)
+    assert any(u.is_admin for u in users)
+    assert all(u.check_password(DEMO_PASSWORD) for u in users)
+
+    process = db.session.scalar(db.select(Process))
+    phases = {w.phase for w in db.session.scalars(db.select(Workshop))}
+    assert len(phases) >= 3 and process.phase in phases
+
+    barriers = db.session.scalars(db.select(Barrier)).all()
+    testimonies = db.session.scalars(db.select(evidence.Testimony)).all()
+    languages = {b.language for b in barriers} | {t.language for t in testimonies}
+    assert len(languages) >= 6 and {"ar", "zh", "uk", "bn"} <= languages
+    written = {b.language: b.text for b in barriers}
+    assert "ARABIC" in scripts(written["ar"])
+    assert "CJK" in scripts(written["zh"])
+    assert "CYRILLIC" in scripts(written["uk"])
+    assert "BENGALI" in scripts(written["bn"])
+    assert all(b.categories for b in barriers)
+
+
+def test_demo_process_page_shows_each_text_with_its_language(app, login):
+    load_demo()
+    db.session.commit()
+    coordinator = db.session.scalar(db.select(User).where(User.email == "coordinatrice@example.org"))
+    process = db.session.scalar(db.select(Process))
+    client = login(coordinator, DEMO_PASSWORD)
+    page = client.get(f"/t/borgo-san-vitale/processes/{process.id}").get_data(as_text=True)
+    assert 'lang="ar" dir="rtl"' in page
+    assert 'lang="zh" dir="ltr"' in page
+    assert "办理居住登记" in page

@@ -1,0 +1,1 @@
+"""Barriers to services and the testimonies that give them evidence."""

@@ -1,0 +1,42 @@
+"""Names of phases, workshop states and barrier scales, in the interface language."""
+
+from flask_babel import lazy_gettext as _l
+
+from ..barriers.models import EvidenceKind, Frequency, Severity
+from .models import Phase, WorkshopState
+
+PHASES = {
+    Phase.SETUP: _l("Set-up"),
+    Phase.SERVICES: _l("Choosing the services"),
+    Phase.BARRIERS: _l("Mapping barriers"),
+    Phase.CODESIGN: _l("Co-design"),
+    Phase.RECOMMENDATIONS: _l("Recommendations"),
+    Phase.FOLLOW_UP: _l("Follow-up"),
+}
+
+WORKSHOP_STATES = {
+    WorkshopState.PLANNED: _l("Planned"),
+    WorkshopState.OPEN: _l("Open"),
+    WorkshopState.CLOSED: _l("Closed"),
+}
+
+FREQUENCIES = {
+    Frequency.RARELY: _l("Rarely"),
+    Frequency.SOMETIMES: _l("Sometimes"),
+    Frequency.OFTEN: _l("Often"),
+    Frequency.ALWAYS: _l("Every time"),
+}
+
+SEVERITIES = {
+    Severity.MINOR: _l("Minor"),
+    Severity.SERIOUS: _l("Serious"),
+    Severity.VERY_SERIOUS: _l("Very serious"),
+    Severity.BLOCKS_ACCESS: _l("Blocks access"),
+}
+
+EVIDENCE_KINDS = {
+    EvidenceKind.TESTIMONY: _l("Testimony"),
+    EvidenceKind.OBSERVATION: _l("Observation"),
+    EvidenceKind.SURVEY_ANSWER: _l("Survey answer"),
+    EvidenceKind.DOCUMENT: _l("Document"),
+}

@@ -1,0 +1,118 @@
+"""Processes, workshops and the anonymous participants of a workshop."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, String, Table, Text, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..access import TerritoryScoped
+from ..database import enum_column
+from ..extensions import db
+from ..services.models import Service
+
+
+class Phase(enum.StrEnum):
+    """The phases of the method, in order."""
+
+    SETUP = "setup"
+    SERVICES = "services"
+    BARRIERS = "barriers"
+    CODESIGN = "codesign"
+    RECOMMENDATIONS = "recommendations"
+    FOLLOW_UP = "follow_up"
+
+
+class WorkshopState(enum.StrEnum):
+    PLANNED = "planned"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class ParticipantRole(enum.StrEnum):
+    """What a participant says they are; never checked, never tied to an identity."""
+
+    RESIDENT = "resident"
+    ASSOCIATION_MEMBER = "association_member"
+    OPERATOR = "operator"
+
+
+process_services = Table(
+    "process_services",
+    db.metadata,
+    Column("process_id", ForeignKey("processes.id", ondelete="CASCADE"), primary_key=True),
+    Column("service_id", ForeignKey("services.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Process(TerritoryScoped, db.Model):
+    """One participatory process (*percorso*) of a territory, in one phase at a time."""
+
+    __tablename__ = "processes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Title, e.g. "Servizi più accessibili per le famiglie straniere 2026".
+    title: Mapped[str] = mapped_column(String(200))
+    #: Why the process exists and who takes part.
+    description: Mapped[str] = mapped_column(Text, default="")
+    #: Current phase.
+    phase: Mapped[Phase] = mapped_column(enum_column(Phase), default=Phase.SETUP)
+    #: First day.
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    #: Last day planned.
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    #: Whether the public page of the process is published.
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: When it was created.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    services: Mapped[list[Service]] = relationship(secondary=process_services, order_by=Service.name)
+    workshops: Mapped[list[Workshop]] = relationship(
+        back_populates="process", order_by="Workshop.starts_at", cascade="all, delete-orphan"
+    )
+
+
+class Workshop(TerritoryScoped, db.Model):
+    """A meeting of a process, run by a facilitator with an agenda of steps."""
+
+    __tablename__ = "workshops"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The process it belongs to.
+    process_id: Mapped[int] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"), index=True)
+    #: Title, e.g. "Quali servizi sono più difficili?".
+    title: Mapped[str] = mapped_column(String(200))
+    #: The phase of the method it works on.
+    phase: Mapped[Phase] = mapped_column(enum_column(Phase))
+    #: Date and time it starts.
+    starts_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Where it takes place.
+    place: Mapped[str] = mapped_column(String(300), default="")
+    #: Planned, open (people can join and contribute) or closed.
+    state: Mapped[WorkshopState] = mapped_column(enum_column(WorkshopState), default=WorkshopState.PLANNED)
+    #: Short code participants type to join while it is open.
+    join_code: Mapped[str | None] = mapped_column(String(12), unique=True)
+
+    process: Mapped[Process] = relationship(back_populates="workshops")
+
+
+class Participant(TerritoryScoped, db.Model):
+    """Someone who joined a workshop without an account. No name, e-mail, telephone or address is stored."""
+
+    __tablename__ = "participants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The workshop joined.
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    #: Optional pseudonym chosen by the participant.
+    pseudonym: Mapped[str] = mapped_column(String(60), default="")
+    #: Self-declared role.
+    role: Mapped[ParticipantRole] = mapped_column(enum_column(ParticipantRole))
+    #: Languages the participant reads, as codes.
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: Version of the consent text accepted.
+    consent_version: Mapped[str] = mapped_column(String(20))
+    #: When consent was given.
+    consented_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
