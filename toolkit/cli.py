@@ -132,7 +132,6 @@ def update() -> None:
         "translations",
         "--no-fuzzy-matching",
         "--ignore-obsolete",
-        "--omit-header",
     )
     from .translations import fill_source_language
 

@@ -1,0 +1,69 @@
+"""Every page shares the layout rules: languages, security headers, no inline script or style."""
+
+import re
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+from toolkit.i18n import LANGUAGES
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
+
+
+def test_accept_language_chooses_the_interface_language(client):
+    assert '<html lang="en" dir="ltr">' in client.get(
+        "/", headers={"Accept-Language": "en-GB,en;q=0.9"}
+    ).get_data(as_text=True)
+    italian = client.get("/", headers={"Accept-Language": "it-IT"}).get_data(as_text=True)
+    assert '<html lang="it" dir="ltr">' in italian and "Accedi" in italian
+
+
+def test_the_language_switcher_choice_beats_the_browser(client):
+    response = client.post("/language", data={"language": "en", "next": "/login"})
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    page = client.get("/login", headers={"Accept-Language": "it"}).get_data(as_text=True)
+    assert '<html lang="en"' in page and "Log in" in page
+
+
+def test_the_territory_language_is_used_when_the_browser_says_nothing(make, login, app):
+    territory = make.territory("anglo", locale="en")
+    client = login(make.coordinator(territory))
+    page = client.get("/t/anglo/", headers={"Accept-Language": ""}).get_data(as_text=True)
+    assert '<html lang="en"' in page
+
+
+def test_every_page_sends_a_strict_content_security_policy(client):
+    response = client.get("/login")
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "unsafe-inline" not in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_templates_have_no_inline_script_or_style():
+    for template in (ROOT / "templates").rglob("*.html"):
+        text = template.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), template
+        assert not re.search(r"\sstyle\s*=", text), template
+        assert "<style" not in text, template
+        assert not re.search(r"\son[a-z]+\s*=", text), template
+
+
+def test_catalogues_are_complete_and_keep_placeholders():
+    for code in LANGUAGES:
+        with (ROOT / "translations" / code / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+            catalog = read_po(handle)
+        assert not catalog.fuzzy, code
+        for message in catalog:
+            if not message.id:
+                continue
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            assert all(strings), f"{code}: untranslated {ids[0]!r}"
+            assert "fuzzy" not in message.flags, f"{code}: fuzzy {ids[0]!r}"
+            expected = sorted(PLACEHOLDER.findall(ids[0]))
+            for string in strings:
+                assert sorted(PLACEHOLDER.findall(string)) == expected or "%(num)d" in ids[-1], (
+                    f"{code}: placeholders of {ids[0]!r}"
+                )
