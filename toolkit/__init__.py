@@ -35,6 +35,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     _configure_secret_key(app)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "translations"))
 
+    if app.config["PROXY_COUNT"]:
+        # Behind a reverse proxy: take the client's address and scheme from its headers (links, rate limits).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
     _init_extensions(app)
     _register_blueprints(app)
 

@@ -16,6 +16,7 @@ ENVIRONMENT_SETTINGS = {
     "MAIL_USE_TLS": lambda value: value.lower() in ("1", "true", "yes"),
     "RATELIMIT_STORAGE_URI": str,
     "SESSION_COOKIE_SECURE": lambda value: value.lower() in ("1", "true", "yes"),
+    "PROXY_COUNT": int,
 }
 
 
@@ -24,6 +25,9 @@ class Defaults:
     DEFAULT_LOCALE = "it"
     BABEL_DEFAULT_LOCALE = "it"
     BABEL_DEFAULT_TIMEZONE = "Europe/Rome"
+
+    # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
+    PROXY_COUNT = 0
 
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
