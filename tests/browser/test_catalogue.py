@@ -26,6 +26,7 @@ WORDS = {
         "search": "Cerca i servizi",
         "search_button": "Cerca",
         "required": "Questo campo è obbligatorio.",
+        "processes": "Percorsi",
     },
     "en": {
         "email": "E-mail address",
@@ -43,6 +44,7 @@ WORDS = {
         "search": "Search services",
         "search_button": "Search",
         "required": "This field is required.",
+        "processes": "Processes",
     },
 }
 
@@ -93,3 +95,27 @@ def test_coordinator_adds_a_service_and_finds_it(locale, make, live_server, new_
     results = page.get_by_role("list", name=words["services"])
     expect(results.get_by_role("link", name="Sportello Casa Comune")).to_be_visible()
     expect(results.get_by_role("listitem")).to_have_count(1)
+
+
+@pytest.mark.parametrize("locale", ["it", "en"])
+def test_demo_process_page_reads_well_and_is_accessible(locale, app, live_server, new_page):
+    from toolkit.demo.seed import DEMO_PASSWORD, load_demo
+    from toolkit.extensions import db
+
+    load_demo()
+    db.session.commit()
+    words = WORDS[locale]
+    page = new_page(locale=locale, width=360)
+    page.goto(f"{live_server}/login")
+    page.get_by_label(words["email"]).fill("facilitatore@example.org")
+    page.get_by_label(words["password"], exact=True).fill(DEMO_PASSWORD)
+    page.get_by_role("button", name=words["login"]).click()
+    page.get_by_role("link", name="Comune di Borgo San Vitale").click()
+    page.get_by_role("navigation").get_by_role("link", name=words["processes"]).click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Servizi più vicini").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Servizi più vicini")
+    arabic = page.locator('p[lang="ar"]').first
+    expect(arabic).to_have_attribute("dir", "rtl")
+    expect(page.locator('p[lang="zh"]').first).to_contain_text("办理居住登记")
+    assert_accessible(page)
