@@ -114,3 +114,11 @@ def test_coordinator_changes_roles_but_cannot_demote_themselves(make, login):
     )
     assert refused.status_code == 422
     assert "You cannot remove your own coordinator role." in refused.get_data(as_text=True)
+
+
+def test_forgotten_password_without_mail_server_says_so(make, client):
+    make.user(email="marco@example.org")
+    english = {"Accept-Language": "en"}
+    response = client.post("/password/forgot", data={"email": "marco@example.org"}, headers=english)
+    page = client.get(response.headers["Location"], headers=english).get_data(as_text=True)
+    assert "This site cannot send e-mail yet." in page

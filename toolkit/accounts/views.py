@@ -19,6 +19,7 @@ from flask_login import current_user, login_user, logout_user
 from ..access import Rule, access, form_page
 from ..extensions import db, limiter
 from ..forms import render_form, saving
+from ..mail import mail_configured
 from ..web import safe_next
 from . import operations
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ProfileForm, SetPasswordForm
@@ -117,10 +118,15 @@ def forgot_password():
         if user is not None and user.active and user.has_password:
             operations.send_link(user, operations.PASSWORD_RESET)
         # The same answer whether or not the address has an account, so addresses cannot be probed.
-        flash(
-            _("If this address has an account, we have sent it a link to choose a new password."),
-            "info",
-        )
+        if mail_configured():
+            flash(
+                _("If this address has an account, we have sent it a link to choose a new password."), "info"
+            )
+        else:
+            flash(
+                _("This site cannot send e-mail yet. Please ask a coordinator of your territory for help."),
+                "error",
+            )
         return redirect(url_for("accounts.login"))
     return render_form("accounts/forgot_password.html", form)
 
