@@ -98,5 +98,6 @@ class RoleAssignment(db.Model):
     granted_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     user: Mapped[User] = relationship(back_populates="role_assignments")
-    territory: Mapped[Territory | None] = relationship()
-    network: Mapped[Network | None] = relationship()
+    # Loaded with the assignment: access checks and the dashboard read them on every request.
+    territory: Mapped[Territory | None] = relationship(lazy="joined")
+    network: Mapped[Network | None] = relationship(lazy="joined")

@@ -325,7 +325,8 @@ def invite_person():
 @form_page
 def edit_person(user_id: int):
     person = _person_or_404(user_id)
-    form = PersonRolesForm(organisations=_organisations())
+    organisations = _organisations()
+    form = PersonRolesForm(organisations=organisations)
     if not form.is_submitted():
         form.roles.data = [role.value for role in person.roles_in(g.territory)]
         form.organisation.data = person.organisation_id or 0
@@ -339,7 +340,7 @@ def edit_person(user_id: int):
                     accounts.revoke_role(person, role, g.territory)
                 for role in wanted:
                     accounts.grant_role(person, role, territory=g.territory)
-                if form.organisation.data and form.organisation.data in {o.id for o in _organisations()}:
+                if form.organisation.data and form.organisation.data in {o.id for o in organisations}:
                     person.organisation_id = form.organisation.data
                 elif not form.organisation.data:
                     person.organisation_id = None
