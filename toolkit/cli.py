@@ -150,3 +150,21 @@ def init(language: str) -> None:
     """Start the catalogue of a new language."""
     extract.callback()
     _pybabel("init", "-i", "translations/messages.pot", "-d", "translations", "-l", language)
+
+
+@translate.command("check")
+@click.argument("languages", nargs=-1)
+def check(languages: tuple[str, ...]) -> None:
+    """Report untranslated, fuzzy, wrong-placeholder, copied-English or wrong-script entries."""
+    from .translations import catalogue_path, check_catalogue
+
+    failed = False
+    for language in languages or tuple(LANGUAGES):
+        problems = check_catalogue(catalogue_path(PROJECT_ROOT / "translations", language), language)
+        for problem in problems:
+            click.echo(f"{language}: {problem}")
+        failed = failed or bool(problems)
+        if not problems:
+            click.echo(f"{language}: complete")
+    if failed:
+        raise SystemExit(1)
