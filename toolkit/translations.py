@@ -20,7 +20,7 @@ SCRIPTS: dict[str, tuple[str, ...]] = {
 }
 
 #: Source strings that may stay identical to English in another language: names, codes and international words.
-ALLOWED_IDENTICAL: frozenset[str] = frozenset({"Password"})
+ALLOWED_IDENTICAL: frozenset[str] = frozenset({"Association", "Password"})
 
 SOURCE_LANGUAGE = "en"
 
@@ -83,7 +83,7 @@ def check_catalogue(po_path: Path, language: str) -> list[str]:
             reference = ids[min(index, len(ids) - 1)] if message.pluralizable else source
             expected = sorted(PLACEHOLDER.findall(reference))
             found = sorted(PLACEHOLDER.findall(string))
-            if found != expected and not (message.pluralizable and sorted(found + ["%(num)d"]) == expected):
+            if found != expected and not (message.pluralizable and sorted([*found, "%(num)d"]) == expected):
                 problems.append(f"placeholders differ from the source in {string!r} (source {reference!r})")
             if language != SOURCE_LANGUAGE and string.strip() in ids and source not in ALLOWED_IDENTICAL:
                 problems.append(f"identical to the English source: {source!r}")
