@@ -41,6 +41,7 @@ class Permission(enum.StrEnum):
     MANAGE_CATALOGUE = "manage_catalogue"
     MANAGE_ORGANISATIONS = "manage_organisations"
     MANAGE_PEOPLE = "manage_people"
+    MANAGE_TERRITORY = "manage_territory"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {

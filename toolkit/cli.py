@@ -111,6 +111,8 @@ def extract() -> None:
         "babel.cfg",
         "-k",
         "_l",
+        "-k",
+        "lazy_ngettext:1,2",
         "--no-location",
         "--sort-output",
         "--omit-header",

@@ -1,5 +1,7 @@
 """Default settings. Override them in ``instance/config.py`` or with environment variables."""
 
+import functools
+import json
 from datetime import timedelta
 
 #: Settings that may come from the environment, with how to read them.
@@ -29,7 +31,11 @@ class Defaults:
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     PROXY_COUNT = 0
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # JSON columns (texts per language) keep Arabic, Chinese... as they are rather than as \\u escapes.
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        "pool_pre_ping": True,
+        "json_serializer": functools.partial(json.dumps, ensure_ascii=False),
+    }
 
     # A workshop day is long: forms stay valid for 24 hours, and a refused token keeps what was typed.
     WTF_CSRF_TIME_LIMIT = 24 * 3600

@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 from flask import render_template
+from flask_babel import get_domain, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import OperationalError
@@ -23,6 +24,11 @@ class BaseForm(FlaskForm):
     """Every form of the toolkit: CSRF token, trimmed text, lengths always bounded."""
 
     class Meta:
+        def get_translations(self, form):
+            # WTForms' own messages ("This field is required."...) come from our catalogues, which cover every
+            # interface language (WTForms ships no Albanian or Bengali).
+            return FORM_TRANSLATIONS
+
         def bind_field(self, form, unbound_field, options):
             # Strip surrounding blanks from every text input, so "  " counts as empty.
             filters = unbound_field.kwargs.get("filters", [])
@@ -40,6 +46,39 @@ class BaseForm(FlaskForm):
         return bool(self.csrf_token.errors) if hasattr(self, "csrf_token") else False
 
 
+class _FormTranslations:
+    """WTForms' translations protocol over the toolkit's own catalogues (no formatting: WTForms does it)."""
+
+    def gettext(self, string):
+        return get_domain().get_translations().ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return get_domain().get_translations().ungettext(singular, plural, n)
+
+
+FORM_TRANSLATIONS = _FormTranslations()
+
+#: WTForms' messages that people can meet, marked here so that every catalogue translates them.
+WTFORMS_MESSAGES = (
+    _l("This field is required."),
+    _l("Not a valid choice."),
+    _l("Not a valid integer value."),
+    _l("Not a valid date value."),
+    _l("Not a valid datetime value."),
+    _l("Invalid email address."),
+    _l("Invalid input."),
+    _l("Field must be equal to %(other_name)s."),
+    _l("Field must be between %(min)d and %(max)d characters long."),
+    _l("Number must be between %(min)s and %(max)s."),
+    lazy_ngettext(
+        "Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters.", 2
+    ),
+    lazy_ngettext(
+        "Field must be at least %(min)d character long.", "Field must be at least %(min)d characters long.", 2
+    ),
+)
+
+
 def strip_text(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -54,6 +93,17 @@ def optional_text(label, max_length: int = SHORT_TEXT, **kwargs) -> StringField:
 
 def optional_long_text(label, max_length: int = LONG_TEXT, **kwargs) -> TextAreaField:
     return TextAreaField(label, validators=[Optional(), Length(max=max_length)], **kwargs)
+
+
+def translated_text(label, *, required: bool = False, max_length: int = SHORT_TEXT, **kwargs):
+    """A text written once per language (see :mod:`toolkit.content`)."""
+    from .content import TranslationsField
+
+    return TranslationsField(label, required=required, max_length=max_length, **kwargs)
+
+
+def translated_long_text(label, *, required: bool = False, max_length: int = LONG_TEXT, **kwargs):
+    return translated_text(label, required=required, max_length=max_length, multiline=True, **kwargs)
 
 
 def form_status(*forms: BaseForm) -> int:

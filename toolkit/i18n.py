@@ -9,6 +9,14 @@ from flask_login import current_user
 LANGUAGES: dict[str, dict[str, str]] = {
     "it": {"name": "Italiano", "dir": "ltr"},
     "en": {"name": "English", "dir": "ltr"},
+    "fr": {"name": "Français", "dir": "ltr"},
+    "es": {"name": "Español", "dir": "ltr"},
+    "ar": {"name": "العربية", "dir": "rtl"},
+    "sq": {"name": "Shqip", "dir": "ltr"},
+    "ro": {"name": "Română", "dir": "ltr"},
+    "uk": {"name": "Українська", "dir": "ltr"},
+    "zh": {"name": "中文（简体）", "dir": "ltr", "tag": "zh-Hans"},
+    "bn": {"name": "বাংলা", "dir": "ltr"},
 }
 
 #: Cookie that remembers the language of a visitor without an account.
@@ -20,6 +28,11 @@ RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "ku", "ckb"})
 def text_direction(locale: str) -> str:
     """``rtl`` or ``ltr`` for a language code (also for languages the interface does not ship)."""
     return "rtl" if locale.split("-")[0].split("_")[0] in RTL_LANGUAGES else "ltr"
+
+
+def html_language(locale: str) -> str:
+    """The BCP 47 tag for HTML ``lang``: Chinese is tagged as simplified so that fonts pick the right glyphs."""
+    return LANGUAGES.get(locale, {}).get("tag", locale.replace("_", "-"))
 
 
 def select_locale() -> str:

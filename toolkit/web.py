@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from .access import can
 from .extensions import db, login_manager
-from .i18n import LANGUAGES, text_direction
+from .i18n import LANGUAGES, html_language, text_direction
 
 ERROR_MESSAGES = {
     400: (_l("Something was wrong with the request"), _l("Please go back and try again.")),
@@ -65,13 +65,15 @@ def register_web(app: Flask) -> None:
                 values[name] = place.slug
 
     _register_filters(app)
+    # A global rather than page context, so that imported macros see it too.
+    app.jinja_env.globals["languages"] = LANGUAGES
 
     @app.context_processor
     def page_context():
         locale = str(get_locale())
         return {
-            "languages": LANGUAGES,
             "current_locale": locale,
+            "page_lang": html_language(locale),
             "text_direction": text_direction(locale),
             "can": can,
             "territory": g.get("territory"),
@@ -111,6 +113,7 @@ def register_web(app: Flask) -> None:
 
 
 def _register_filters(app: Flask) -> None:
+    from .content import localize, missing_languages
     from .processes.labels import EVIDENCE_KINDS, FREQUENCIES, PHASES, SEVERITIES, WORKSHOP_STATES
     from .services.labels import DIMENSIONS, LEVELS, SECTORS
     from .territories.labels import ORGANISATION_KINDS, ROLE_NAMES
@@ -127,10 +130,14 @@ def _register_filters(app: Flask) -> None:
         severity_name=SEVERITIES.get,
         evidence_kind=EVIDENCE_KINDS.get,
         direction=text_direction,
+        html_lang=html_language,
+        translated=localize,
+        missing_languages=missing_languages,
         format_number=format_number,
         format_date=format_date,
         format_datetime=format_datetime,
         language_names=language_names,
+        format_list=lambda items: format_list([str(item) for item in items], locale=get_locale()),
     )
 
 

@@ -7,10 +7,10 @@ def test_new_territory_starts_with_default_catalogue_and_taxonomy(make):
     services = make.services_of(territory)
     categories = make.categories_of(territory)
     assert len(services) == 11
-    assert any(s.name.startswith("Anagrafe") for s in services)
+    assert any(s.name["it"].startswith("Anagrafe") for s in services)
     assert all(s.owner is not None for s in services)
     assert [c.position for c in categories] == list(range(1, 12))
-    assert categories[0].name == "Lingua e mancanza di mediazione culturale"
+    assert categories[0].name["it"] == "Lingua e mancanza di mediazione culturale"
 
 
 def test_coordinator_adds_service_and_finds_it_in_list(make, login):
@@ -20,8 +20,8 @@ def test_coordinator_adds_service_and_finds_it_in_list(make, login):
     response = client.post(
         f"/t/{territory.slug}/services/new",
         data={
-            "name": "Sportello casa",
-            "description": "Aiuto per trovare casa",
+            "name-it": "Sportello casa",
+            "description-it": "Aiuto per trovare casa",
             "sector": "housing",
             "level": "municipality",
             "owner": owner.id,
@@ -29,7 +29,7 @@ def test_coordinator_adds_service_and_finds_it_in_list(make, login):
         },
     )
     assert response.status_code == 302
-    created = db.session.scalar(db.select(Service).where(Service.name == "Sportello casa"))
+    created = next(s for s in db.session.scalars(db.select(Service)) if s.name == {"it": "Sportello casa"})
     assert created.territory_id == territory.id
     assert created.languages == ["it", "en", "ar"]
     page = client.get(f"/t/{territory.slug}/services/?q=casa").get_data(as_text=True)

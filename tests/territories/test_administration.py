@@ -74,30 +74,33 @@ def test_coordinator_archives_and_restores_a_service_and_edits_the_taxonomy(make
     client = login(make.coordinator(territory))
     service = make.services_of(territory)[0]
     assert client.post(f"/t/alpha/services/{service.id}/archive").status_code == 302
+    name = service.name["it"]
     listing = client.get("/t/alpha/services/").get_data(as_text=True)
-    assert service.name not in listing
-    assert service.name in client.get("/t/alpha/services/?archived=1").get_data(as_text=True)
+    assert name not in listing
+    assert name in client.get("/t/alpha/services/?archived=1").get_data(as_text=True)
     client.post(f"/t/alpha/services/{service.id}/archive")
-    assert service.name in client.get("/t/alpha/services/").get_data(as_text=True)
+    assert name in client.get("/t/alpha/services/").get_data(as_text=True)
 
     created = client.post(
         "/t/alpha/categories/new",
         data={
-            "name": "Paura dei controlli",
-            "description": "Timore di essere segnalati",
+            "name-it": "Paura dei controlli",
+            "description-it": "Timore di essere segnalati",
+            "description-ar": "الخوف من التبليغ",
             "dimension": "acceptability",
         },
     )
     assert created.status_code == 302
     categories = make.categories_of(territory)
-    assert categories[-1].name == "Paura dei controlli" and categories[-1].position == 12
+    assert categories[-1].name == {"it": "Paura dei controlli"} and categories[-1].position == 12
+    assert categories[-1].description == {"it": "Timore di essere segnalati", "ar": "الخوف من التبليغ"}
     first = categories[0]
     client.post(
-        f"/t/alpha/categories/{first.id}/edit", data={"name": "Lingua", "dimension": "approachability"}
+        f"/t/alpha/categories/{first.id}/edit", data={"name-it": "Lingua", "name-en": "Language", "dimension": "approachability"}
     )
     client.post(f"/t/alpha/categories/{first.id}/archive")
     db.session.refresh(first)
-    assert first.name == "Lingua" and first.archived_at is not None
+    assert first.name == {"it": "Lingua", "en": "Language"} and first.archived_at is not None
 
 
 def test_roles_granted_through_the_people_page_open_the_territory(make, login):

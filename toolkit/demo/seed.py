@@ -61,7 +61,9 @@ def load_demo() -> None:
     db.session.flush()
     organisations = {}
     for name, kind, description in ASSOCIATIONS:
-        organisation = Organisation(territory_id=main.id, name=name, kind=kind, description=description)
+        organisation = Organisation(
+            territory_id=main.id, name=name, kind=kind, description={"it": description}
+        )
         db.session.add(organisation)
         organisations[name] = organisation
     db.session.flush()
@@ -95,7 +97,7 @@ def load_demo_process(territory, associations) -> None:
     }
 
     def service(prefix: str) -> Service:
-        return next(s for s in services if s.name.startswith(prefix))
+        return next(s for s in services if s.name["it"].startswith(prefix))
 
     process = Process(
         territory_id=territory.id,

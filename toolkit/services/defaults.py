@@ -1,14 +1,19 @@
-"""The default Italian services catalogue and barrier taxonomy that every new territory starts with.
+"""The default services catalogue and barrier taxonomy that every new territory starts with.
 
-The text is Italian because these are the names residents and offices use; coordinators edit them freely.
+Names are those residents and offices use in Italy; each text comes in the ten interface languages
+(``default_catalogue.json``), and coordinators edit them freely.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..territories.models import OrganisationKind
 from .models import AccessDimension, GovernmentLevel, Sector
+
+CATALOGUE_FILE = Path(__file__).with_name("default_catalogue.json")
 
 
 @dataclass(frozen=True)
@@ -20,18 +25,18 @@ class DefaultOwner:
 
 @dataclass(frozen=True)
 class DefaultService:
-    name: str
-    description: str
+    name: dict[str, str]
+    description: dict[str, str]
     sector: Sector
     level: GovernmentLevel
     owner: str
-    documents_needed: str = ""
+    documents_needed: dict[str, str]
 
 
 @dataclass(frozen=True)
 class DefaultCategory:
-    name: str
-    description: str
+    name: dict[str, str]
+    description: dict[str, str]
     dimension: AccessDimension
 
 
@@ -52,151 +57,28 @@ OWNERS = (
     DefaultOwner("inps", "INPS - sede territoriale", OrganisationKind.SERVICE_OWNER),
 )
 
-SERVICES = (
-    DefaultService(
-        "Anagrafe (residenza e certificati)",
-        "Iscrizione anagrafica, cambio di residenza, carta d'identità e certificati.",
-        Sector.CIVIL_REGISTRY,
-        GovernmentLevel.MUNICIPALITY,
-        "comune",
-        "Documento d'identità o passaporto, permesso di soggiorno o ricevuta, titolo dell'abitazione.",
-    ),
-    DefaultService(
-        "Servizi sociali comunali",
-        "Colloqui con l'assistente sociale, contributi economici, sostegno alle famiglie.",
-        Sector.SOCIAL_SERVICES,
-        GovernmentLevel.MUNICIPALITY,
-        "sociale",
-        "Documento d'identità, ISEE se richiesto.",
-    ),
-    DefaultService(
-        "Iscrizione scolastica",
-        "Iscrizione dei figli alla scuola dell'infanzia, primaria e secondaria, anche durante l'anno.",
-        Sector.EDUCATION,
-        GovernmentLevel.SCHOOL,
-        "istruzione",
-        "Documento del genitore, codice fiscale del figlio, certificato delle vaccinazioni.",
-    ),
-    DefaultService(
-        "Corsi di italiano e istruzione per adulti (CPIA)",
-        "Corsi di lingua italiana, test A2, licenza media per adulti.",
-        Sector.EDUCATION,
-        GovernmentLevel.STATE_OFFICE,
-        "cpia",
-        "Documento d'identità, permesso di soggiorno o ricevuta.",
-    ),
-    DefaultService(
-        "Medico di famiglia e prenotazioni (ASL/CUP)",
-        "Iscrizione al Servizio sanitario nazionale, scelta del medico, prenotazione di visite ed esami.",
-        Sector.HEALTH,
-        GovernmentLevel.HEALTH_AUTHORITY,
-        "asl",
-        "Codice fiscale, permesso di soggiorno o ricevuta, autocertificazione di residenza o domicilio.",
-    ),
-    DefaultService(
-        "Consultorio familiare",
-        "Salute della donna, gravidanza, contraccezione, sostegno ai genitori e ai ragazzi.",
-        Sector.HEALTH,
-        GovernmentLevel.HEALTH_AUTHORITY,
-        "asl",
-        "Tessera sanitaria o codice STP/ENI; si può andare anche senza documenti.",
-    ),
-    DefaultService(
-        "Centro per l'impiego",
-        "Iscrizione come disoccupati, Patto di servizio, offerte di lavoro e tirocini.",
-        Sector.EMPLOYMENT,
-        GovernmentLevel.REGION,
-        "cpi",
-        "Documento d'identità, codice fiscale, permesso di soggiorno valido per lavoro.",
-    ),
-    DefaultService(
-        "Questura - Ufficio immigrazione",
-        "Rilascio e rinnovo del permesso di soggiorno, appuntamenti per le impronte.",
-        Sector.IMMIGRATION,
-        GovernmentLevel.STATE_OFFICE,
-        "questura",
-        "Passaporto, ricevuta del kit postale, fotografie, marca da bollo.",
-    ),
-    DefaultService(
-        "Prefettura - Sportello unico per l'immigrazione",
-        "Ricongiungimento familiare, nulla osta al lavoro, accordo di integrazione.",
-        Sector.IMMIGRATION,
-        GovernmentLevel.STATE_OFFICE,
-        "prefettura",
-        "Passaporto, permesso di soggiorno, documenti richiesti per la pratica.",
-    ),
-    DefaultService(
-        "INPS - previdenza e assegni",
-        "Assegno unico per i figli, disoccupazione (NASpI), pensioni e certificazioni.",
-        Sector.SOCIAL_SECURITY,
-        GovernmentLevel.STATE_OFFICE,
-        "inps",
-        "SPID o CIE per i servizi online, codice fiscale, IBAN.",
-    ),
-    DefaultService(
-        "Edilizia residenziale pubblica (case popolari)",
-        "Bandi per l'assegnazione di alloggi popolari e contributi per l'affitto.",
-        Sector.HOUSING,
-        GovernmentLevel.MUNICIPALITY,
-        "casa",
-        "ISEE, documento d'identità, permesso di soggiorno di lunga durata o biennale con lavoro.",
-    ),
-)
 
-CATEGORIES = (
-    DefaultCategory(
-        "Lingua e mancanza di mediazione culturale",
-        "Nessuno parla la mia lingua, non c'è un mediatore, moduli solo in italiano.",
-        AccessDimension.APPROACHABILITY,
-    ),
-    DefaultCategory(
-        "Informazione e trasparenza su come accedere",
-        "Non si sa dove andare, cosa portare, quali sono i passaggi.",
-        AccessDimension.APPROACHABILITY,
-    ),
-    DefaultCategory(
-        "Documenti e burocrazia",
-        "Traduzioni giurate, procedure complicate, richieste che cambiano da uno sportello all'altro.",
-        AccessDimension.APPROPRIATENESS,
-    ),
-    DefaultCategory(
-        "Status giuridico e diritto al servizio",
-        "Il servizio è negato o incerto per chi ha un certo permesso o è in attesa di rinnovo.",
-        AccessDimension.AVAILABILITY,
-    ),
-    DefaultCategory(
-        "Costi",
-        "Ticket, marche da bollo, viaggi, giorni di lavoro persi.",
-        AccessDimension.AFFORDABILITY,
-    ),
-    DefaultCategory(
-        "Accesso digitale e servizi online",
-        "SPID, prenotazioni solo online, siti difficili da usare dal telefono.",
-        AccessDimension.APPROPRIATENESS,
-    ),
-    DefaultCategory(
-        "Discriminazione e atteggiamento del personale",
-        "Risposte scortesi, trattamento diverso, pregiudizi.",
-        AccessDimension.ACCEPTABILITY,
-    ),
-    DefaultCategory(
-        "Orari, luogo e accessibilità fisica",
-        "Orari incompatibili con il lavoro, uffici lontani o difficili da raggiungere.",
-        AccessDimension.AVAILABILITY,
-    ),
-    DefaultCategory(
-        "Accettabilità culturale e relazioni",
-        "Rapporto scuola-famiglia, abitudini e valori non considerati.",
-        AccessDimension.ACCEPTABILITY,
-    ),
-    DefaultCategory(
-        "Coordinamento tra servizi",
-        "Un ufficio rimanda all'altro, informazioni diverse tra enti.",
-        AccessDimension.APPROPRIATENESS,
-    ),
-    DefaultCategory(
-        "Fiducia",
-        "Paura di conseguenze sul permesso, sfiducia nelle istituzioni.",
-        AccessDimension.ACCEPTABILITY,
-    ),
-)
+def _load() -> tuple[tuple[DefaultService, ...], tuple[DefaultCategory, ...], dict[str, str]]:
+    data = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
+    services = tuple(
+        DefaultService(
+            name=item["name"],
+            description=item["description"],
+            sector=Sector(item["sector"]),
+            level=GovernmentLevel(item["level"]),
+            owner=item["owner"],
+            documents_needed=item["documents_needed"],
+        )
+        for item in data["services"]
+    )
+    categories = tuple(
+        DefaultCategory(
+            name=item["name"], description=item["description"], dimension=AccessDimension(item["dimension"])
+        )
+        for item in data["categories"]
+    )
+    return services, categories, data["consent_text"]
+
+
+#: Services, barrier categories and the participants' consent text of a new territory.
+SERVICES, CATEGORIES, CONSENT_TEXT = _load()

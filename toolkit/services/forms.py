@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import DataRequired, Optional, Regexp
 
-from ..forms import BaseForm, optional_long_text, optional_text, required_text
+from ..forms import BaseForm, optional_text, translated_long_text, translated_text
 from .labels import DIMENSIONS, LEVELS, SECTORS
 from .models import AccessDimension, GovernmentLevel, Sector
 
@@ -16,8 +16,10 @@ LANGUAGE_LIST = Regexp(
 
 
 class ServiceForm(BaseForm):
-    name = required_text(_l("Name"), description=_l("As residents know it, for example: Registry office"))
-    description = optional_long_text(_l("What the service does"))
+    name = translated_text(
+        _l("Name"), required=True, description=_l("As residents know it, for example: Registry office")
+    )
+    description = translated_long_text(_l("What the service does"))
     sector = SelectField(_l("Sector"), validators=[DataRequired()])
     level = SelectField(_l("Level of government"), validators=[DataRequired()])
     owner = SelectField(
@@ -33,7 +35,7 @@ class ServiceForm(BaseForm):
         max_length=100,
         description=_l("Language codes separated by commas, for example: it, en, ar"),
     )
-    documents_needed = optional_long_text(_l("Documents to bring"))
+    documents_needed = translated_long_text(_l("Documents to bring"))
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,8 +50,8 @@ class ServiceForm(BaseForm):
 
 
 class CategoryForm(BaseForm):
-    name = required_text(_l("Name"))
-    description = optional_long_text(_l("Examples that help people choose it"), max_length=1000)
+    name = translated_text(_l("Name"), required=True)
+    description = translated_long_text(_l("Examples that help people choose it"), max_length=1000)
     dimension = SelectField(_l("Access dimension"), validators=[DataRequired()])
 
     def __init__(self, *args, **kwargs):

@@ -5,10 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, func
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..access import TerritoryScoped
+from ..content import TranslatedText
 from ..database import enum_column
 from ..extensions import db
 from ..territories.models import Organisation
@@ -51,10 +52,10 @@ class Service(TerritoryScoped, db.Model):
     __tablename__ = "services"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    #: Name as residents know it, e.g. "Anagrafe (ufficio residenza)".
-    name: Mapped[str] = mapped_column(String(200))
-    #: What the service does, in plain words.
-    description: Mapped[str] = mapped_column(Text, default="")
+    #: Name as residents know it, per language: ``{"it": "Anagrafe", "ar": "..."}``.
+    name: Mapped[dict[str, str]] = mapped_column(TranslatedText, default=dict)
+    #: What the service does, in plain words, per language.
+    description: Mapped[dict[str, str]] = mapped_column(TranslatedText, default=dict)
     #: Policy sector, for grouping and comparison between territories.
     sector: Mapped[Sector] = mapped_column(enum_column(Sector))
     #: Which level of government runs it.
@@ -67,8 +68,8 @@ class Service(TerritoryScoped, db.Model):
     opening_hours: Mapped[str] = mapped_column(String(500), default="")
     #: Language codes staff can speak with the public (e.g. ``["it", "en"]``).
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
-    #: Documents a person must bring, as written for the public.
-    documents_needed: Mapped[str] = mapped_column(Text, default="")
+    #: Documents a person must bring, as written for the public, per language.
+    documents_needed: Mapped[dict[str, str]] = mapped_column(TranslatedText, default=dict)
     #: Set when the service leaves the catalogue; kept for the history of processes.
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: Last change, shown to coordinators.
@@ -90,10 +91,10 @@ class BarrierCategory(TerritoryScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Order in lists and forms.
     position: Mapped[int] = mapped_column(Integer, default=0)
-    #: Short name, e.g. "Lingua e mediazione culturale".
-    name: Mapped[str] = mapped_column(String(200))
-    #: Examples that help people choose it.
-    description: Mapped[str] = mapped_column(Text, default="")
+    #: Short name per language, e.g. ``{"it": "Lingua e mediazione culturale", ...}``.
+    name: Mapped[dict[str, str]] = mapped_column(TranslatedText, default=dict)
+    #: Examples that help people choose it, per language.
+    description: Mapped[dict[str, str]] = mapped_column(TranslatedText, default=dict)
     #: The access dimension it belongs to.
     dimension: Mapped[AccessDimension] = mapped_column(enum_column(AccessDimension))
     #: Set when the category is withdrawn; barriers keep it.

@@ -6,7 +6,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_babel import gettext as _
 
 from ..access import Permission, access, form_page
-from ..database import contains_pattern
+from ..content import localize, matches
 from ..extensions import db
 from ..forms import SHORT_TEXT, render_form, saving
 from ..territories.models import Organisation
@@ -29,15 +29,15 @@ def services():
     """The catalogue, with a search box; archived services on request."""
     search = request.args.get("q", "").strip()[:SHORT_TEXT]
     show_archived = request.args.get("archived") == "1"
-    query = db.select(Service).order_by(Service.name)
+    query = db.select(Service).options(db.joinedload(Service.owner))
     if not show_archived:
         query = query.where(Service.archived_at.is_(None))
+    items = db.session.scalars(query).all()
     if search:
-        pattern = contains_pattern(search)
-        query = query.where(
-            Service.name.ilike(pattern, escape="\\") | Service.description.ilike(pattern, escape="\\")
-        )
-    items = db.session.scalars(query.options(db.joinedload(Service.owner))).all()
+        # A territory's catalogue is small; searching every language's text in Python finds a service by any
+        # of its names, whichever language the person types in.
+        items = [item for item in items if matches(search, item.name, item.description)]
+    items.sort(key=lambda item: localize(item.name).text.casefold())
     return render_template("services/list.html", services=items, search=search, show_archived=show_archived)
 
 
@@ -64,14 +64,14 @@ def edit_service(service_id: int | None = None):
             operations.save_service(
                 service,
                 name=form.name.data,
-                description=form.description.data or "",
+                description=form.description.data,
                 sector=Sector(form.sector.data),
                 level=GovernmentLevel(form.level.data),
                 owner_id=form.owner.data or None,
                 location=form.location.data or "",
                 opening_hours=form.opening_hours.data or "",
                 languages=form.language_codes(),
-                documents_needed=form.documents_needed.data or "",
+                documents_needed=form.documents_needed.data,
             )
         if outcome.saved:
             flash(_("The service is saved."), "success")
@@ -114,7 +114,7 @@ def edit_category(category_id: int | None = None):
             operations.save_category(
                 category,
                 name=form.name.data,
-                description=form.description.data or "",
+                description=form.description.data,
                 dimension=AccessDimension(form.dimension.data),
             )
         if outcome.saved:

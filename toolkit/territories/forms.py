@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Email, Optional, Regexp, Validation
 
 from ..access import Role
 from ..accounts.forms import email_field
-from ..forms import BaseForm, optional_long_text, optional_text, required_text
+from ..forms import BaseForm, optional_long_text, optional_text, required_text, translated_long_text
 from ..i18n import LANGUAGES
 from .labels import ORGANISATION_KINDS, ROLE_NAMES
 from .models import OrganisationKind
@@ -54,12 +54,24 @@ class NetworkCoordinatorForm(BaseForm):
     name = required_text(_l("Name"), max_length=120)
 
 
+class ConsentTextForm(BaseForm):
+    consent_text = translated_long_text(
+        _l("Consent text"),
+        required=True,
+        max_length=3000,
+        description=_l(
+            "Participants read it before they take part. Say in plain words what is kept, for how long, "
+            "who sees it, and that they can stop at any time."
+        ),
+    )
+
+
 class OrganisationForm(BaseForm):
     name = required_text(_l("Name"))
     kind = SelectField(_l("Kind of organisation"), validators=[DataRequired()])
     contact_email = optional_text(_l("Contact e-mail"), max_length=254)
     contact_phone = optional_text(_l("Contact telephone"), max_length=40)
-    description = optional_long_text(_l("What it does"))
+    description = translated_long_text(_l("What it does"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

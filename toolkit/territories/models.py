@@ -9,6 +9,7 @@ from sqlalchemy import Column, DateTime, ForeignKey, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..access import TerritoryScoped
+from ..content import TranslatedText
 from ..database import enum_column
 from ..extensions import db
 
@@ -34,6 +35,8 @@ class Territory(db.Model):
     region: Mapped[str] = mapped_column(String(200), default="")
     #: Language of the territory's documents and the fallback for untranslated content.
     default_locale: Mapped[str] = mapped_column(String(10), default="it")
+    #: What participants agree to before taking part (what is kept, for how long, who sees it), per language.
+    consent_text: Mapped[dict[str, str]] = mapped_column(TranslatedText, default=dict)
     #: When the territory was created.
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
@@ -89,8 +92,8 @@ class Organisation(TerritoryScoped, db.Model):
     contact_email: Mapped[str] = mapped_column(String(254), default="")
     #: Public contact telephone of the organisation.
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
-    #: What it does, in a few lines.
-    description: Mapped[str] = mapped_column(Text, default="")
+    #: What it does, in a few lines, per language.
+    description: Mapped[dict[str, str]] = mapped_column(TranslatedText, default=dict)
     #: Set when the organisation no longer takes part; kept for the history of processes.
     archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 

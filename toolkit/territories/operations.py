@@ -13,7 +13,13 @@ from .models import Network, Organisation, Territory
 
 def create_territory(slug: str, name: str, region: str = "", default_locale: str = "it") -> Territory:
     """Create a territory with the default services catalogue, its owners and the barrier taxonomy."""
-    territory = Territory(slug=slug, name=name, region=region, default_locale=default_locale)
+    territory = Territory(
+        slug=slug,
+        name=name,
+        region=region,
+        default_locale=default_locale,
+        consent_text=dict(defaults.CONSENT_TEXT),
+    )
     db.session.add(territory)
     db.session.flush()
     owners = {}
@@ -26,13 +32,13 @@ def create_territory(slug: str, name: str, region: str = "", default_locale: str
         db.session.add(
             Service(
                 territory_id=territory.id,
-                name=item.name,
-                description=item.description,
+                name=dict(item.name),
+                description=dict(item.description),
                 sector=item.sector,
                 level=item.level,
                 owner_id=owners[item.owner].id,
                 languages=["it"],
-                documents_needed=item.documents_needed,
+                documents_needed=dict(item.documents_needed),
             )
         )
     for position, category in enumerate(defaults.CATEGORIES, start=1):
@@ -40,8 +46,8 @@ def create_territory(slug: str, name: str, region: str = "", default_locale: str
             BarrierCategory(
                 territory_id=territory.id,
                 position=position,
-                name=category.name,
-                description=category.description,
+                name=dict(category.name),
+                description=dict(category.description),
                 dimension=category.dimension,
             )
         )
@@ -61,6 +67,12 @@ def set_network_territories(network: Network, territories) -> None:
     """Replace the member territories of a network."""
     network.territories = list(territories)
     audit.record("network.members_changed", network, territories=[t.slug for t in network.territories])
+
+
+def set_consent_text(territory: Territory, texts: dict[str, str]) -> None:
+    """Change what participants agree to before taking part."""
+    territory.consent_text = dict(texts)
+    audit.record("territory.consent_text_changed", territory, territory_id=territory.id)
 
 
 def save_organisation(organisation: Organisation, **fields) -> Organisation:

@@ -16,6 +16,7 @@ from ..forms import render_form, saving
 from ..services.models import BarrierCategory, Service
 from . import operations
 from .forms import (
+    ConsentTextForm,
     InvitationForm,
     NetworkCoordinatorForm,
     NetworkForm,
@@ -214,6 +215,27 @@ def dashboard():
     return render_template("territories/dashboard.html", counts=counts, my_roles=my_roles)
 
 
+@territory_bp.get("/consent")
+@access(Permission.VIEW_TERRITORY)
+def consent_text():
+    """What participants of this territory agree to, in the reader's language."""
+    return render_template("territories/consent.html")
+
+
+@territory_bp.route("/consent/edit", methods=["GET", "POST"])
+@access(Permission.MANAGE_TERRITORY)
+@form_page
+def edit_consent_text():
+    form = ConsentTextForm(data={"consent_text": g.territory.consent_text})
+    if form.validate_on_submit():
+        with saving(form) as outcome:
+            operations.set_consent_text(g.territory, form.consent_text.data)
+        if outcome.saved:
+            flash(_("The consent text is saved."), "success")
+            return redirect(url_for("territories.consent_text"))
+    return render_form("territories/consent_form.html", form)
+
+
 def _organisations(include_archived: bool = False):
     query = db.select(Organisation).order_by(Organisation.name)
     if not include_archived:
@@ -248,7 +270,7 @@ def edit_organisation(organisation_id: int | None = None):
                 kind=OrganisationKind(form.kind.data),
                 contact_email=form.contact_email.data or "",
                 contact_phone=form.contact_phone.data or "",
-                description=form.description.data or "",
+                description=form.description.data,
             )
         if outcome.saved:
             flash(_("The organisation is saved."), "success")

@@ -1,0 +1,176 @@
+"""Text that coordinators write once per language: service names, categories, the consent text...
+
+Such a text is stored as one JSON object, ``{"it": "Anagrafe", "ar": "مكتب السجل المدني"}``, the way Decidim and
+CONSUL keep translatable fields. A page shows the text of its own language, or else a fallback (the territory's
+language first) marked with the fallback's ``lang`` and ``dir`` so that browsers, screen readers and people can
+tell it apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from flask import current_app, g, has_request_context
+from flask_babel import get_locale
+from markupsafe import Markup, escape
+from sqlalchemy import JSON
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.ext.mutable import MutableDict
+from wtforms import Field
+from wtforms.widgets import TextArea, TextInput
+
+from .i18n import LANGUAGES, html_language, text_direction
+
+#: Column type of a translatable text: language code -> text.
+TranslatedText = MutableDict.as_mutable(JSON().with_variant(JSONB(), "postgresql"))
+
+
+def clean(texts: Mapping[str, str] | None) -> dict[str, str]:
+    """Keep the shipped languages with some text, trimmed, in the order of LANGUAGES."""
+    texts = texts or {}
+    return {code: texts[code].strip() for code in LANGUAGES if (texts.get(code) or "").strip()}
+
+
+@dataclass(frozen=True)
+class Localized:
+    """One text chosen for a page: the words, their language, and whether it is a fallback."""
+
+    text: str
+    language: str | None
+    fallback: bool = False
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __bool__(self) -> bool:
+        return bool(self.text)
+
+    def __html__(self) -> str:
+        if not self.language or self.language == page_language():
+            return str(escape(self.text))
+        return Markup('<span lang="{}" dir="{}">{}</span>').format(
+            html_language(self.language), text_direction(self.language), self.text
+        )
+
+
+def page_language() -> str:
+    return str(get_locale()) if has_request_context() else current_app.config["DEFAULT_LOCALE"]
+
+
+def territory_language() -> str:
+    """The language of the territory of this request (the site's default outside a territory)."""
+    territory = g.get("territory") if has_request_context() else None
+    if territory is not None and territory.default_locale in LANGUAGES:
+        return territory.default_locale
+    return current_app.config["DEFAULT_LOCALE"]
+
+
+def fallback_languages(default: str | None = None) -> list[str]:
+    """Where to look, in order: the page's language, the territory's, the site's, then every other."""
+    order = [page_language(), default or territory_language(), current_app.config["DEFAULT_LOCALE"], *LANGUAGES]
+    return [code for code in dict.fromkeys(order) if code]
+
+
+def localize(texts: Mapping[str, str] | str | None, default: str | None = None) -> Localized:
+    """The text to show on this page, falling back visibly when the page's language has none."""
+    if texts is None:
+        return Localized("", None)
+    if isinstance(texts, str):
+        return Localized(texts, None)
+    wanted = fallback_languages(default)
+    for code in [*wanted, *texts]:
+        if (texts.get(code) or "").strip():
+            return Localized(texts[code], code, fallback=code != wanted[0])
+    return Localized("", None)
+
+
+def matches(search: str, *texts: Mapping[str, str] | None) -> bool:
+    """True when ``search`` occurs, ignoring case, in any language of any of the texts."""
+    needle = search.casefold()
+    return any(needle in value.casefold() for text in texts for value in (text or {}).values())
+
+
+def missing_languages(texts: Mapping[str, str] | None) -> list[str]:
+    """Shipped languages without a text, for the coordinator's overview."""
+    return [code for code in LANGUAGES if not (texts or {}).get(code)]
+
+
+class TranslationsField(Field):
+    """One input per language, posted as ``<name>-<code>``; ``data`` is a dict of the languages with text.
+
+    When ``required``, the territory's language must have a text: it is the fallback everybody else sees. The
+    inputs come in that order: the territory's language, the page's language, then the others.
+    """
+
+    def __init__(
+        self, label=None, validators=None, *, required=False, max_length: int, multiline=False, **kwargs
+    ):
+        super().__init__(label, validators, **kwargs)
+        self.required = required
+        self.max_length = max_length
+        self.multiline = multiline
+
+    def process(self, formdata, data=None, extra_filters=None):
+        self.process_errors = []
+        if formdata is not None and any(f"{self.name}-{code}" in formdata for code in LANGUAGES):
+            self.data = clean({code: formdata.get(f"{self.name}-{code}", "") for code in LANGUAGES})
+            self.raw_data = [self.data]
+        else:
+            default = self.default() if callable(self.default) else self.default
+            self.data = clean(data if isinstance(data, Mapping) else default)
+            self.raw_data = None
+
+    @property
+    def main_language(self) -> str:
+        """The territory's language: required when the field is, and the fallback of every other."""
+        return territory_language()
+
+    def pre_validate(self, form):
+        from flask_babel import gettext as _
+
+        if self.required and not self.data.get(self.main_language):
+            self.errors.append(_("Write it in %(language)s.", language=LANGUAGES[self.main_language]["name"]))
+        for code, text in self.data.items():
+            if len(text) > self.max_length:
+                self.errors.append(
+                    _(
+                        "%(language)s: write at most %(max)d characters.",
+                        language=LANGUAGES[code]["name"],
+                        max=self.max_length,
+                    )
+                )
+
+    def ordered_languages(self) -> list[str]:
+        return list(dict.fromkeys([self.main_language, page_language(), *LANGUAGES]))
+
+    def input(self, code: str, **attributes) -> Markup:
+        """The input of one language, with its own ``lang`` and ``dir``."""
+        widget = TextArea() if self.multiline else TextInput()
+        if not self.multiline:
+            attributes.setdefault("maxlength", self.max_length)
+        return widget(
+            _LanguageInput(self, code), lang=html_language(code), dir=text_direction(code), **attributes
+        )
+
+    def input_id(self, code: str) -> str:
+        return f"{self.id}-{code}"
+
+
+class _LanguageInput:
+    """What a WTForms widget needs to draw the input of one language of a TranslationsField."""
+
+    def __init__(self, field: TranslationsField, code: str):
+        self.id = field.input_id(code)
+        self.name = f"{field.name}-{code}"
+        self.data = field.data.get(code, "")
+        self.flags = field.flags if code == field.main_language else type(field.flags)()
+        self.type = "TextAreaField" if field.multiline else "StringField"
+
+    def _value(self) -> str:
+        return self.data
+
+
+def translated_choices(items: Iterable, attribute: str = "name") -> list[tuple[int, str]]:
+    """(id, text in the page's language) of items with a translatable attribute, for a select field."""
+    return [(item.id, localize(getattr(item, attribute)).text) for item in items]
