@@ -68,7 +68,12 @@ def territory_language() -> str:
 
 def fallback_languages(default: str | None = None) -> list[str]:
     """Where to look, in order: the page's language, the territory's, the site's, then every other."""
-    order = [page_language(), default or territory_language(), current_app.config["DEFAULT_LOCALE"], *LANGUAGES]
+    order = [
+        page_language(),
+        default or territory_language(),
+        current_app.config["DEFAULT_LOCALE"],
+        *LANGUAGES,
+    ]
     return [code for code in dict.fromkeys(order) if code]
 
 
@@ -89,6 +94,11 @@ def matches(search: str, *texts: Mapping[str, str] | None) -> bool:
     """True when ``search`` occurs, ignoring case, in any language of any of the texts."""
     needle = search.casefold()
     return any(needle in value.casefold() for text in texts for value in (text or {}).values())
+
+
+def territory_text(text: str | None) -> Localized:
+    """A text written in one language only (a place, a process title): taken to be the territory's language."""
+    return Localized(text or "", territory_language() if text else None)
 
 
 def missing_languages(texts: Mapping[str, str] | None) -> list[str]:

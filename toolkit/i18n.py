@@ -35,6 +35,14 @@ def html_language(locale: str) -> str:
     return LANGUAGES.get(locale, {}).get("tag", locale.replace("_", "-"))
 
 
+def language_choices() -> list[tuple[str, str, dict[str, str]]]:
+    """Choices of a language select: each language in its own name, tagged so it is read in its own voice."""
+    return [
+        (code, language["name"], {"lang": html_language(code), "dir": language["dir"]})
+        for code, language in LANGUAGES.items()
+    ]
+
+
 def select_locale() -> str:
     """The person's choice, then the browser's languages, then the territory's language, then the default."""
     chosen = None

@@ -113,7 +113,7 @@ def register_web(app: Flask) -> None:
 
 
 def _register_filters(app: Flask) -> None:
-    from .content import localize, missing_languages
+    from .content import localize, missing_languages, territory_text
     from .processes.labels import EVIDENCE_KINDS, FREQUENCIES, PHASES, SEVERITIES, WORKSHOP_STATES
     from .services.labels import DIMENSIONS, LEVELS, SECTORS
     from .territories.labels import ORGANISATION_KINDS, ROLE_NAMES
@@ -132,6 +132,7 @@ def _register_filters(app: Flask) -> None:
         direction=text_direction,
         html_lang=html_language,
         translated=localize,
+        territory_text=territory_text,
         missing_languages=missing_languages,
         format_number=format_number,
         format_date=format_date,

@@ -96,7 +96,8 @@ def test_coordinator_archives_and_restores_a_service_and_edits_the_taxonomy(make
     assert categories[-1].description == {"it": "Timore di essere segnalati", "ar": "الخوف من التبليغ"}
     first = categories[0]
     client.post(
-        f"/t/alpha/categories/{first.id}/edit", data={"name-it": "Lingua", "name-en": "Language", "dimension": "approachability"}
+        f"/t/alpha/categories/{first.id}/edit",
+        data={"name-it": "Lingua", "name-en": "Language", "dimension": "approachability"},
     )
     client.post(f"/t/alpha/categories/{first.id}/archive")
     db.session.refresh(first)

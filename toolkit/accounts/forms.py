@@ -5,7 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from ..forms import BaseForm, required_text
-from ..i18n import LANGUAGES
+from ..i18n import LANGUAGES, language_choices
 
 #: Shortest password accepted; long passphrases are encouraged, not complex rules.
 MIN_PASSWORD = 10
@@ -15,7 +15,8 @@ def email_field(label=None) -> EmailField:
     return EmailField(
         label or _l("E-mail address"),
         validators=[DataRequired(), Length(max=254), Email(check_deliverability=False)],
-        render_kw={"autocomplete": "email"},
+        # Addresses, codes and numbers read left to right in every language.
+        render_kw={"autocomplete": "email", "dir": "ltr"},
     )
 
 
@@ -69,9 +70,7 @@ class ProfileForm(BaseForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.locale.choices = [("", _l("As my browser says"))] + [
-            (code, language["name"]) for code, language in LANGUAGES.items()
-        ]
+        self.locale.choices = [("", _l("As my browser says"), {}), *language_choices()]
 
     def validate_locale(self, field):
         if field.data and field.data not in LANGUAGES:

@@ -34,6 +34,7 @@ class ServiceForm(BaseForm):
         _l("Languages spoken by staff"),
         max_length=100,
         description=_l("Language codes separated by commas, for example: it, en, ar"),
+        render_kw={"dir": "ltr"},
     )
     documents_needed = translated_long_text(_l("Documents to bring"))
 

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Email, Optional, Regexp, Validation
 from ..access import Role
 from ..accounts.forms import email_field
 from ..forms import BaseForm, optional_long_text, optional_text, required_text, translated_long_text
-from ..i18n import LANGUAGES
+from ..i18n import language_choices
 from .labels import ORGANISATION_KINDS, ROLE_NAMES
 from .models import OrganisationKind
 
@@ -27,6 +27,7 @@ class TerritoryForm(BaseForm):
         _l("Short name for web addresses"),
         max_length=60,
         description=_l("Lower-case letters, digits and hyphens, for example: pontedera"),
+        render_kw={"dir": "ltr"},
     )
     region = optional_text(_l("Region or province"))
     default_locale = SelectField(_l("Language of documents"), validators=[DataRequired()])
@@ -34,12 +35,12 @@ class TerritoryForm(BaseForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.slug.validators.append(SLUG)
-        self.default_locale.choices = [(code, lang["name"]) for code, lang in LANGUAGES.items()]
+        self.default_locale.choices = language_choices()
 
 
 class NetworkForm(BaseForm):
     name = required_text(_l("Name"), description=_l("For example: IncluCities"))
-    slug = required_text(_l("Short name for web addresses"), max_length=60)
+    slug = required_text(_l("Short name for web addresses"), max_length=60, render_kw={"dir": "ltr"})
     description = optional_long_text(_l("What the network works on"))
     territories = CheckboxListField(_l("Member territories"), coerce=int)
 
@@ -69,8 +70,8 @@ class ConsentTextForm(BaseForm):
 class OrganisationForm(BaseForm):
     name = required_text(_l("Name"))
     kind = SelectField(_l("Kind of organisation"), validators=[DataRequired()])
-    contact_email = optional_text(_l("Contact e-mail"), max_length=254)
-    contact_phone = optional_text(_l("Contact telephone"), max_length=40)
+    contact_email = optional_text(_l("Contact e-mail"), max_length=254, render_kw={"dir": "ltr"})
+    contact_phone = optional_text(_l("Contact telephone"), max_length=40, render_kw={"dir": "ltr"})
     description = translated_long_text(_l("What it does"))
 
     def __init__(self, *args, **kwargs):
@@ -98,7 +99,7 @@ class InvitationForm(PersonRolesForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.locale.choices = [(code, lang["name"]) for code, lang in LANGUAGES.items()]
+        self.locale.choices = language_choices()
 
     def validate_roles(self, field):
         if not field.data:

@@ -1,0 +1,146 @@
+"""Every page of the toolkit, in each of the ten languages, read in a real browser.
+
+For each page: the document's ``lang`` and ``dir``; no interface string left in Italian or English (the source
+languages) outside the language switcher and text marked with its own ``lang``; zero axe-core violations.
+The pages come from the URL map, so a new page joins the tour without anyone adding it here.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+from flask import current_app
+from playwright.sync_api import expect
+
+from toolkit.access import Permission, Rule
+from toolkit.accounts import operations as accounts
+from toolkit.accounts.operations import INVITATION
+from toolkit.extensions import db
+from toolkit.i18n import LANGUAGES, html_language, text_direction
+
+from ..routes import all_routes
+from .conftest import assert_accessible
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: Texts of the page a person reads: text nodes and the attributes read aloud, outside the language switcher and
+#: outside any element that declares its own language (user content, fallbacks, language names).
+READ_TEXTS = """() => {
+  const foreign = (el) => el.closest(".language-switcher")
+    || (el.closest("[lang]") && el.closest("[lang]") !== document.documentElement);
+  const texts = [document.title];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const node = walker.currentNode;
+    const text = node.textContent.trim();
+    if (text && !foreign(node.parentElement)) texts.push(text);
+  }
+  for (const el of document.querySelectorAll("[aria-label], [title], [placeholder], [alt]")) {
+    if (foreign(el)) continue;
+    for (const name of ["aria-label", "title", "placeholder", "alt"]) {
+      if (el.getAttribute(name)) texts.push(el.getAttribute(name).trim());
+    }
+  }
+  return texts;
+}"""
+
+
+def _catalogue(language: str) -> dict[str, str]:
+    with (ROOT / "translations" / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+        return {m.id: m.string for m in read_po(handle) if m.id and isinstance(m.id, str) and "%(" not in m.id}
+
+
+def source_strings_left_for(language: str) -> set[str]:
+    """Italian and English interface strings that must not appear on a page in ``language``."""
+    target, italian = _catalogue(language), _catalogue("it")
+    own_words = set(target.values())
+    left = set()
+    for source, translation in target.items():
+        for original in (source, italian.get(source, "")):
+            if original and original != translation and original not in own_words and len(original) > 2:
+                left.add(original)
+    return left
+
+
+def untranslated_on(texts: list[str], sources: set[str]) -> list[str]:
+    long_sources = [s for s in sources if len(s) >= 15]
+    return sorted(
+        {text for text in texts if text in sources}
+        | {f"{source!r} in {text!r}" for text in texts for source in long_sources if source in text}
+    )
+
+
+@pytest.fixture
+def tour(make, app):
+    """A territory with a network, a process, an invited person, and someone to visit each kind of page."""
+    territory = make.territory("alpha", name="Comune di Alpha")
+    network = make.network(territory, slug="rete")
+    make.process(territory)
+    coordinator = make.coordinator(territory, email="coordinatrice@example.org", name="Giulia")
+    invited = make.user(email="nuova@example.org", name="Nuova persona")
+    invited.password_hash = None
+    db.session.commit()
+    people = {
+        "anonymous": None,
+        "coordinator": coordinator,
+        "admin": make.user(admin=True, email="admin@example.org"),
+        "network": make.user(email="rete@example.org", network=network, role=None),
+    }
+    accounts.grant_role(people["network"], Rule.NETWORK and __import__("toolkit").access.Role.NETWORK_COORDINATOR,
+                        network=network)
+    db.session.commit()
+    with current_app.test_request_context():
+        token = accounts.make_token(invited, INVITATION)
+    service = make.services_of(territory)[0]
+    values = {
+        "territory_slug": "alpha",
+        "network_slug": "rete",
+        "process_id": make.process(territory, title="Secondo percorso").id,
+        "service_id": service.id,
+        "category_id": make.categories_of(territory)[0].id,
+        "organisation_id": service.owner_id,
+        "user_id": coordinator.id,
+        "token": token,
+    }
+    visits: dict[str, list[str]] = {actor: [] for actor in people}
+    for route in all_routes(app):
+        if route.method != "GET":
+            continue
+        rule = route.access_rule
+        actor = {Rule.PUBLIC: "anonymous", Rule.ADMIN: "admin", Rule.NETWORK: "network"}.get(rule, "coordinator")
+        assert rule in (*Rule, *Permission), route
+        visits[actor].append(route.url(app, values))
+    visits["coordinator"] += ["/", "/t/alpha/services/999999"]  # the dashboard, and a page that is not found
+    visits["anonymous"] = [url for url in visits["anonymous"] if url != "/"] + ["/"]
+    return people, visits
+
+
+def test_every_page_in_every_language(tour, live_server, new_page, artifacts_dir):
+    people, visits = tour
+    assert sum(len(urls) for urls in visits.values()) >= 25
+    checked = 0
+    for actor, urls in visits.items():
+        page = new_page(locale="it")
+        if people[actor] is not None:
+            page.goto(f"{live_server}/login")
+            page.locator("input[name=email]").fill(people[actor].email)
+            page.locator("input[name=password]").fill(__import__("tests.factories").factories.PASSWORD)
+            page.locator("form button[type=submit]").last.click()
+            expect(page.locator("input[name=password]")).to_have_count(0)
+        for language in LANGUAGES:
+            page.context.set_extra_http_headers({"Accept-Language": language})
+            sources = source_strings_left_for(language)
+            for url in urls:
+                page.goto(f"{live_server}{url}")
+                where = f"{actor} {language} {url}"
+                html = page.locator("html")
+                assert html.get_attribute("lang") == html_language(language), where
+                assert html.get_attribute("dir") == text_direction(language), where
+                assert untranslated_on(page.evaluate(READ_TEXTS), sources) == [], where
+                assert_accessible(page)
+                checked += 1
+    assert checked == 10 * sum(len(urls) for urls in visits.values())
