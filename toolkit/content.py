@@ -181,6 +181,8 @@ class _LanguageInput:
         return self.data
 
 
-def translated_choices(items: Iterable, attribute: str = "name") -> list[tuple[int, str]]:
-    """(id, text in the page's language) of items with a translatable attribute, for a select field."""
-    return [(item.id, localize(getattr(item, attribute)).text) for item in items]
+def named_choices(items: Iterable, empty_label) -> list[tuple[int, str, dict[str, str]]]:
+    """Select choices of named things of the territory (organisations), each name tagged with its language."""
+    language = territory_language()
+    tag = {"lang": html_language(language), "dir": text_direction(language)}
+    return [(0, empty_label, {}), *((item.id, item.name, tag) for item in items)]

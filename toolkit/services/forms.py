@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import DataRequired, Optional, Regexp
 
+from ..content import named_choices
 from ..forms import BaseForm, optional_text, translated_long_text, translated_text
 from .labels import DIMENSIONS, LEVELS, SECTORS
 from .models import AccessDimension, GovernmentLevel, Sector
@@ -42,7 +43,7 @@ class ServiceForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.sector.choices = [(s.value, SECTORS[s]) for s in Sector]
         self.level.choices = [(level.value, LEVELS[level]) for level in GovernmentLevel]
-        self.owner.choices = [(0, _l("Not known yet"))] + [(o.id, o.name) for o in organisations]
+        self.owner.choices = named_choices(organisations, _l("Not known yet"))
         self.languages.validators.append(LANGUAGE_LIST)
 
     def language_codes(self) -> list[str]:

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Email, Optional, Regexp, Validation
 
 from ..access import Role
 from ..accounts.forms import email_field
+from ..content import named_choices
 from ..forms import BaseForm, optional_long_text, optional_text, required_text, translated_long_text
 from ..i18n import language_choices
 from .labels import ORGANISATION_KINDS, ROLE_NAMES
@@ -89,7 +90,7 @@ class PersonRolesForm(BaseForm):
         self.roles.choices = [
             (role.value, ROLE_NAMES[role]) for role in Role if role is not Role.NETWORK_COORDINATOR
         ]
-        self.organisation.choices = [(0, _l("None"))] + [(o.id, o.name) for o in organisations]
+        self.organisation.choices = named_choices(organisations, _l("None"))
 
 
 class InvitationForm(PersonRolesForm):
