@@ -25,7 +25,7 @@ WORDS = {
         "save": "Salva il servizio",
         "search": "Cerca i servizi",
         "search_button": "Cerca",
-        "required": "Questo campo è obbligatorio.",
+        "required": "Scrivilo in Italiano.",
         "processes": "Percorsi",
     },
     "en": {
@@ -43,7 +43,7 @@ WORDS = {
         "save": "Save the service",
         "search": "Search services",
         "search_button": "Search",
-        "required": "This field is required.",
+        "required": "Write it in Italiano.",
         "processes": "Processes",
     },
 }
@@ -81,7 +81,10 @@ def test_coordinator_adds_a_service_and_finds_it(locale, make, live_server, new_
     expect(page.get_by_label(words["languages"])).to_have_value("it, ar")
     assert_accessible(page)
 
-    page.get_by_label(words["name"], exact=True).fill("Sportello Casa Comune")
+    # The name is written per language; the territory's language (Italian) comes first.
+    page.get_by_role("group", name=words["name"], exact=True).get_by_label("Italiano").fill(
+        "Sportello Casa Comune"
+    )
     page.get_by_label(words["sector"]).select_option("housing")
     page.get_by_label(words["level"]).select_option("municipality")
     page.get_by_label(words["owner"]).select_option(label="Comune - Ufficio casa")
@@ -117,5 +120,5 @@ def test_demo_process_page_reads_well_and_is_accessible(locale, app, live_server
     expect(page.get_by_role("heading", level=1)).to_contain_text("Servizi più vicini")
     arabic = page.locator('p[lang="ar"]').first
     expect(arabic).to_have_attribute("dir", "rtl")
-    expect(page.locator('p[lang="zh"]').first).to_contain_text("办理居住登记")
+    expect(page.locator('p[lang="zh-Hans"]').first).to_contain_text("办理居住登记")
     assert_accessible(page)
