@@ -5,7 +5,7 @@ import os
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from flask_migrate import upgrade
+from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, inspect, text
 
 from toolkit import create_app
@@ -49,6 +49,61 @@ def test_db_upgrade_creates_the_schema_and_matches_the_models(empty_database_url
             "The models changed without a migration: run `flask --app toolkit db migrate -m '...'`"
         )
         db.engine.dispose()
+
+
+def test_texts_already_written_become_the_territory_language_and_come_back(empty_database_url):
+    """Migration 0003 keeps each existing service, category and organisation text as the territory's language."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0002")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO territories (id, slug, name, region, default_locale) VALUES (1, 'x', 'X', '', 'en')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO organisations (id, territory_id, kind, name, contact_email, contact_phone, "
+                    "description) VALUES (1, 1, 'association', 'Club', '', '', 'Helps families')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO services (id, territory_id, name, description, sector, level, location, "
+                    "opening_hours, languages, documents_needed) VALUES "
+                    "(1, 1, 'Registry', '', 'civil_registry', 'municipality', '', '', '[]', 'Passport')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO barrier_categories (id, territory_id, position, name, description, dimension) "
+                    "VALUES (1, 1, 1, 'Language', 'No interpreter', 'approachability')"
+                )
+            )
+        upgrade()
+        service = db.session.execute(text("SELECT name, description, documents_needed FROM services")).one()
+        assert [_json(value) for value in service] == [{"en": "Registry"}, {}, {"en": "Passport"}]
+        category = db.session.execute(text("SELECT name, description FROM barrier_categories")).one()
+        assert [_json(value) for value in category] == [{"en": "Language"}, {"en": "No interpreter"}]
+        assert _json(db.session.execute(text("SELECT description FROM organisations")).scalar()) == {
+            "en": "Helps families"
+        }
+        assert _json(db.session.execute(text("SELECT consent_text FROM territories")).scalar()) == {}
+        db.session.rollback()
+        downgrade(revision="0002")
+        assert db.session.execute(text("SELECT name, documents_needed FROM services")).one() == (
+            "Registry",
+            "Passport",
+        )
+        db.session.rollback()
+        db.engine.dispose()
+
+
+def _json(value):
+    import json
+
+    return value if isinstance(value, dict) else json.loads(value)
 
 
 def test_create_territory_and_user_commands(runner):
