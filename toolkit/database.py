@@ -41,9 +41,3 @@ def enum_column(enum_class: type[enum.Enum]) -> Enum:
         validate_strings=True,
         values_callable=lambda members: [member.value for member in members],
     )
-
-
-def contains_pattern(text: str) -> str:
-    """A LIKE pattern matching ``text`` anywhere, with ``\\`` as escape so ``%`` and ``_`` match themselves."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
