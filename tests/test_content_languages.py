@@ -151,3 +151,41 @@ def test_coordinator_edits_the_consent_text_per_language(make, login):
     facilitator = login(make.user(Role.FACILITATOR, territory))
     assert facilitator.get("/t/alpha/consent").status_code == 200
     assert facilitator.post("/t/alpha/consent/edit", data=texts).status_code == 403
+
+
+def test_text_written_per_language_is_escaped_also_as_a_fallback(make, login):
+    territory = make.territory("alpha")
+    service = make.services_of(territory)[0]
+    service.name = {"it": '<script>alert("x")</script>', "fr": "<b>Guichet</b>"}
+    db.session.commit()
+    client = login(make.coordinator(territory))
+    for language in ("it", "ar", "fr"):
+        page = client.get(f"/t/alpha/services/{service.id}", headers={"Accept-Language": language})
+        html = page.get_data(as_text=True)
+        assert "<script>alert" not in html and "<b>Guichet" not in html
+    assert "&lt;b&gt;Guichet&lt;/b&gt;" in html
+    arabic = client.get(f"/t/alpha/services/{service.id}", headers={"Accept-Language": "ar"}).get_data(
+        as_text=True
+    )
+    assert '<span lang="it" dir="ltr">&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;</span>' in arabic
+
+
+def test_dates_numbers_and_lists_follow_the_page_language(make, login):
+    from datetime import date
+
+    territory = make.territory("alpha")
+    process = make.process(territory)
+    process.starts_on = date(2026, 9, 15)
+    db.session.commit()
+    client = login(make.coordinator(territory))
+    french = client.get(f"/t/alpha/processes/{process.id}", headers={"Accept-Language": "fr"}).get_data(
+        as_text=True
+    )
+    assert "15 septembre 2026" in french
+    ukrainian = client.get(f"/t/alpha/processes/{process.id}", headers={"Accept-Language": "uk"})
+    assert "15 вересня 2026" in ukrainian.get_data(as_text=True)
+    chinese = client.get(f"/t/alpha/processes/{process.id}", headers={"Accept-Language": "zh"})
+    assert "2026年9月15日" in chinese.get_data(as_text=True)
+    # Plural forms: Ukrainian counts 11 services with the "many" form.
+    dashboard = client.get("/t/alpha/", headers={"Accept-Language": "uk"}).get_data(as_text=True)
+    assert "служб у каталозі" in dashboard
