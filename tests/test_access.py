@@ -4,6 +4,8 @@ import pytest
 
 from toolkit.access import Permission, Role, Rule
 from toolkit.accounts import operations as accounts
+from toolkit.extensions import db
+from toolkit.processes.models import StepTemplate
 
 from .routes import UNSAFE_METHODS, all_routes, request, snapshot
 
@@ -33,6 +35,9 @@ def world(make):
             "organisation_id": service.owner_id,
             "user_id": people["coordinator_b"].id if territory is b else people["coordinator_a"].id,
             "token": "not-a-token",
+            "step_id": db.session.scalar(
+                db.select(StepTemplate.id).where(StepTemplate.territory_id == territory.id).limit(1)
+            ),
         }
 
     return {

@@ -6,6 +6,7 @@ from babel.messages.pofile import read_po
 from toolkit.access import Role
 from toolkit.extensions import db
 from toolkit.i18n import LANGUAGES
+from toolkit.processes.models import StepKind, StepTemplate
 from toolkit.services.models import Service
 
 from .test_translations import TRANSLATIONS, catalogue_path
@@ -73,6 +74,10 @@ def test_the_default_catalogue_comes_in_all_ten_languages(make):
         texts += [service.name, service.description, service.documents_needed]
     for category in make.categories_of(territory):
         texts += [category.name, category.description]
+    steps = db.session.scalars(db.select(StepTemplate).where(StepTemplate.territory_id == territory.id)).all()
+    assert [step.kind for step in steps][:2] == [StepKind.WELCOME, StepKind.SERVICE_PROPOSALS]
+    for step in steps:
+        texts += [step.title, step.instructions]
     for text in texts:
         assert set(text) == set(LANGUAGES) and all(value.strip() for value in text.values()), text
 
@@ -189,3 +194,42 @@ def test_dates_numbers_and_lists_follow_the_page_language(make, login):
     # Plural forms: Ukrainian counts 11 services with the "many" form.
     dashboard = client.get("/t/alpha/", headers={"Accept-Language": "uk"}).get_data(as_text=True)
     assert "служб у каталозі" in dashboard
+
+
+def test_a_coordinator_writes_workshop_step_instructions_per_language(make, login):
+    territory = make.territory("alpha")
+    client = login(make.coordinator(territory))
+    refused = client.post(
+        "/t/alpha/agenda-steps/new",
+        data={"title-it": "Giro di nomi", "instructions-ar": "قل اسمك", "kind": "other", "minutes": "tanti"},
+        headers={"Accept-Language": "ar"},
+    )
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert _translation("ar", "Not a valid integer value.") in page
+    assert 'value="Giro di nomi"' in page and "قل اسمك</textarea>" in page
+    created = client.post(
+        "/t/alpha/agenda-steps/new",
+        data={
+            "title-it": "Giro di nomi",
+            "title-ar": "جولة الأسماء",
+            "instructions-it": "Di' il tuo nome.",
+            "instructions-ar": "قل اسمك",
+            "kind": "other",
+            "minutes": "10",
+        },
+    )
+    assert created.status_code == 302
+    step = db.session.scalars(db.select(StepTemplate).order_by(StepTemplate.position.desc())).first()
+    assert step.title == {"it": "Giro di nomi", "ar": "جولة الأسماء"} and step.minutes == 10
+    assert step.position == 7
+    arabic = client.get("/t/alpha/agenda-steps/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert "<bdi>جولة الأسماء</bdi>" in arabic and "قل اسمك" in arabic
+    french = client.get("/t/alpha/agenda-steps/", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<span lang="it" dir="ltr">Giro di nomi</span>' in french
+    facilitator = login(make.user(Role.FACILITATOR, territory))
+    assert facilitator.get("/t/alpha/agenda-steps/").status_code == 200
+    assert facilitator.post(f"/t/alpha/agenda-steps/{step.id}/archive").status_code == 403
+    assert client.post(f"/t/alpha/agenda-steps/{step.id}/archive").status_code == 302
+    db.session.refresh(step)
+    assert step.archived_at is not None

@@ -54,6 +54,11 @@ msgid "%(num)d workshop"
 msgid_plural "%(num)d workshops"
 msgstr[0] "ورشة واحدة"
 msgstr[1] "%(num)d ورش"
+
+msgid "%(num)d hour"
+msgid_plural "%(num)d hours"
+msgstr[0] "%(num)d hour"
+msgstr[1] "%(num)d hours"
 """
 
 
@@ -68,6 +73,9 @@ def test_the_check_finds_each_kind_of_problem(tmp_path):
         "identical to the English source: 'Services'",
         "not written mainly in the ar script: 'Services'",
         "not written mainly in the ar script: 'Вхід'",
+        "identical to the English source: '%(num)d hour'",
+        "not written mainly in the ar script: '%(num)d hour'",
+        "not written mainly in the ar script: '%(num)d hours'",
     ]
 
 

@@ -92,9 +92,19 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .main.views import bp as main_bp
+    from .processes.agenda import bp as agenda_bp
     from .processes.views import bp as processes_bp
     from .services.views import bp as services_bp
     from .territories.views import admin_bp, network_bp, territory_bp
 
-    for blueprint in (main_bp, accounts_bp, admin_bp, network_bp, territory_bp, services_bp, processes_bp):
+    for blueprint in (
+        main_bp,
+        accounts_bp,
+        admin_bp,
+        network_bp,
+        territory_bp,
+        services_bp,
+        processes_bp,
+        agenda_bp,
+    ):
         app.register_blueprint(blueprint)

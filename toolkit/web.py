@@ -114,7 +114,7 @@ def register_web(app: Flask) -> None:
 
 def _register_filters(app: Flask) -> None:
     from .content import localize, missing_languages, territory_text
-    from .processes.labels import EVIDENCE_KINDS, FREQUENCIES, PHASES, SEVERITIES, WORKSHOP_STATES
+    from .processes.labels import EVIDENCE_KINDS, FREQUENCIES, PHASES, SEVERITIES, STEP_KINDS, WORKSHOP_STATES
     from .services.labels import DIMENSIONS, LEVELS, SECTORS
     from .territories.labels import ORGANISATION_KINDS, ROLE_NAMES
 
@@ -126,6 +126,7 @@ def _register_filters(app: Flask) -> None:
         dimension_name=DIMENSIONS.get,
         phase_name=PHASES.get,
         workshop_state=WORKSHOP_STATES.get,
+        step_kind=STEP_KINDS.get,
         frequency_name=FREQUENCIES.get,
         severity_name=SEVERITIES.get,
         evidence_kind=EVIDENCE_KINDS.get,

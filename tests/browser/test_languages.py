@@ -20,6 +20,7 @@ from toolkit.accounts import operations as accounts
 from toolkit.accounts.operations import INVITATION
 from toolkit.extensions import db
 from toolkit.i18n import LANGUAGES, html_language, text_direction
+from toolkit.processes.models import StepTemplate
 
 from ..routes import all_routes
 from .conftest import assert_accessible
@@ -109,6 +110,7 @@ def tour(make, app):
         "organisation_id": service.owner_id,
         "user_id": coordinator.id,
         "token": token,
+        "step_id": db.session.scalar(db.select(StepTemplate.id).limit(1)),
     }
     visits: dict[str, list[str]] = {actor: [] for actor in people}
     for route in all_routes(app):

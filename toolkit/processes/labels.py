@@ -3,7 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from ..barriers.models import EvidenceKind, Frequency, Severity
-from .models import Phase, WorkshopState
+from .models import Phase, StepKind, WorkshopState
 
 PHASES = {
     Phase.SETUP: _l("Set-up"),
@@ -12,6 +12,16 @@ PHASES = {
     Phase.CODESIGN: _l("Co-design"),
     Phase.RECOMMENDATIONS: _l("Recommendations"),
     Phase.FOLLOW_UP: _l("Follow-up"),
+}
+
+STEP_KINDS = {
+    StepKind.WELCOME: _l("Welcome and consent"),
+    StepKind.SERVICE_PROPOSALS: _l("Proposing services"),
+    StepKind.SERVICE_VOTING: _l("Voting on services"),
+    StepKind.BARRIER_ROUND: _l("Describing barriers"),
+    StepKind.SYNTHESIS: _l("Synthesis"),
+    StepKind.BREAK: _l("Break"),
+    StepKind.OTHER: _l("Other activity"),
 }
 
 WORKSHOP_STATES = {

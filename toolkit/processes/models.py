@@ -5,10 +5,11 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, String, Table, Text, func
+from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..access import TerritoryScoped
+from ..content import TranslatedText
 from ..database import enum_column
 from ..extensions import db
 from ..services.models import Service
@@ -37,6 +38,37 @@ class ParticipantRole(enum.StrEnum):
     RESIDENT = "resident"
     ASSOCIATION_MEMBER = "association_member"
     OPERATOR = "operator"
+
+
+class StepKind(enum.StrEnum):
+    """What a step of a workshop agenda is for; the live workshop shows each kind with its own screen."""
+
+    WELCOME = "welcome"
+    SERVICE_PROPOSALS = "service_proposals"
+    SERVICE_VOTING = "service_voting"
+    BARRIER_ROUND = "barrier_round"
+    SYNTHESIS = "synthesis"
+    BREAK = "break"
+    OTHER = "other"
+
+
+class StepTemplate(TerritoryScoped, db.Model):
+    """A step that workshop agendas of the territory are built from, with what participants read during it."""
+
+    __tablename__ = "step_templates"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Order in the list, and in a new agenda.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[StepKind] = mapped_column(enum_column(StepKind))
+    #: Short title per language, shown on phones and on the projector.
+    title: Mapped[dict[str, str]] = mapped_column(TranslatedText, default=dict)
+    #: What participants are asked to do during the step, per language.
+    instructions: Mapped[dict[str, str]] = mapped_column(TranslatedText, default=dict)
+    #: Planned length in minutes.
+    minutes: Mapped[int] = mapped_column(Integer, default=15)
+    #: Set when the template is no longer offered for new agendas.
+    archived_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 process_services = Table(

@@ -58,7 +58,15 @@ OWNERS = (
 )
 
 
-def _load() -> tuple[tuple[DefaultService, ...], tuple[DefaultCategory, ...], dict[str, str]]:
+@dataclass(frozen=True)
+class DefaultStep:
+    kind: str
+    minutes: int
+    title: dict[str, str]
+    instructions: dict[str, str]
+
+
+def _load():
     data = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
     services = tuple(
         DefaultService(
@@ -77,8 +85,9 @@ def _load() -> tuple[tuple[DefaultService, ...], tuple[DefaultCategory, ...], di
         )
         for item in data["categories"]
     )
-    return services, categories, data["consent_text"]
+    steps = tuple(DefaultStep(**item) for item in data["agenda_steps"])
+    return services, categories, data["consent_text"], steps
 
 
-#: Services, barrier categories and the participants' consent text of a new territory.
-SERVICES, CATEGORIES, CONSENT_TEXT = _load()
+#: Services, barrier categories, the participants' consent text and the agenda steps of a new territory.
+SERVICES, CATEGORIES, CONSENT_TEXT, AGENDA_STEPS = _load()

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from .. import audit
 from ..extensions import db
+from ..processes.models import StepKind, StepTemplate
 from ..services import defaults
 from ..services.models import BarrierCategory, Service
 from .models import Network, Organisation, Territory
@@ -49,6 +50,17 @@ def create_territory(slug: str, name: str, region: str = "", default_locale: str
                 name=dict(category.name),
                 description=dict(category.description),
                 dimension=category.dimension,
+            )
+        )
+    for position, step in enumerate(defaults.AGENDA_STEPS, start=1):
+        db.session.add(
+            StepTemplate(
+                territory_id=territory.id,
+                position=position,
+                kind=StepKind(step.kind),
+                title=dict(step.title),
+                instructions=dict(step.instructions),
+                minutes=step.minutes,
             )
         )
     audit.record("territory.created", territory, territory_id=territory.id)
