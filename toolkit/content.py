@@ -34,11 +34,10 @@ def clean(texts: Mapping[str, str] | None) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Localized:
-    """One text chosen for a page: the words, their language, and whether it is a fallback."""
+    """One text chosen for a page: the words and their language (``None`` when unknown)."""
 
     text: str
     language: str | None
-    fallback: bool = False
 
     def __str__(self) -> str:
         return self.text
@@ -86,7 +85,7 @@ def localize(texts: Mapping[str, str] | str | None, default: str | None = None) 
     wanted = fallback_languages(default)
     for code in [*wanted, *texts]:
         if (texts.get(code) or "").strip():
-            return Localized(texts[code], code, fallback=code != wanted[0])
+            return Localized(texts[code], code)
     return Localized("", None)
 
 

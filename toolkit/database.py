@@ -3,7 +3,7 @@
 import enum
 import sqlite3
 
-from sqlalchemy import Enum, event
+from sqlalchemy import Enum, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 
@@ -41,3 +41,9 @@ def enum_column(enum_class: type[enum.Enum]) -> Enum:
         validate_strings=True,
         values_callable=lambda members: [member.value for member in members],
     )
+
+
+def next_position(session, model, territory_id: int) -> int:
+    """The position after the last one of ``model`` (an ordered, territory-scoped list) in the territory."""
+    last = session.scalar(select(func.max(model.position)).where(model.territory_id == territory_id))
+    return (last or 0) + 1

@@ -7,6 +7,7 @@ The pages come from the URL map, so a new page joins the tour without anyone add
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -55,6 +56,7 @@ READ_TEXTS = """() => {
 }"""
 
 
+@functools.cache
 def _catalogue(language: str) -> dict[str, str]:
     with (ROOT / "translations" / language / "LC_MESSAGES" / "messages.po").open("rb") as handle:
         return {
@@ -62,6 +64,7 @@ def _catalogue(language: str) -> dict[str, str]:
         }
 
 
+@functools.cache
 def source_strings_left_for(language: str) -> set[str]:
     """Italian and English interface strings that must not appear on a page in ``language``."""
     target, italian = _catalogue(language), _catalogue("it")

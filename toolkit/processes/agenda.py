@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from .. import audit
 from ..access import Permission, access, form_page
+from ..database import next_position
 from ..extensions import db
 from ..forms import BaseForm, render_form, saving, translated_long_text, translated_text
 from .labels import STEP_KINDS
@@ -51,12 +52,7 @@ def save_step(step: StepTemplate, **fields) -> StepTemplate:
     """Create or update a step template; a new one goes to the end of the list."""
     is_new = step.id is None
     if is_new:
-        last = db.session.scalar(
-            db.select(db.func.max(StepTemplate.position)).where(
-                StepTemplate.territory_id == step.territory_id
-            )
-        )
-        step.position = (last or 0) + 1
+        step.position = next_position(db.session, StepTemplate, step.territory_id)
     for key, value in fields.items():
         setattr(step, key, value)
     db.session.add(step)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from .. import audit
+from ..database import next_position
 from ..extensions import db
 from .models import BarrierCategory, Service
 
@@ -29,12 +30,7 @@ def save_category(category: BarrierCategory, **fields) -> BarrierCategory:
     """Create or update a barrier category; a new one goes to the end of the list."""
     is_new = category.id is None
     if is_new and category.position is None:
-        last = db.session.scalar(
-            db.select(db.func.max(BarrierCategory.position)).where(
-                BarrierCategory.territory_id == category.territory_id
-            )
-        )
-        category.position = (last or 0) + 1
+        category.position = next_position(db.session, BarrierCategory, category.territory_id)
     for key, value in fields.items():
         setattr(category, key, value)
     db.session.add(category)
