@@ -90,3 +90,30 @@ def process(territory, title: str = "Percorso di prova"):
     db.session.add(created)
     db.session.commit()
     return created
+
+
+def live_workshop(territory, kind=None, *, title: str = "Laboratorio sui servizi", services: int = 2):
+    """An open workshop whose agenda is the territory's default steps, with the room on the first step of
+    ``kind`` (a :class:`~toolkit.processes.models.StepKind`)."""
+    from toolkit.processes.models import Phase, Process, StepTemplate, Workshop
+    from toolkit.workshops import operations
+
+    process = Process(
+        territory_id=territory.id,
+        title="Percorso " + title,
+        phase=Phase.BARRIERS,
+        services=services_of(territory)[:services],
+    )
+    workshop = Workshop(territory_id=territory.id, title=title, phase=Phase.BARRIERS, process=process)
+    db.session.add(process)
+    db.session.flush()
+    templates = db.session.scalars(
+        db.select(StepTemplate).where(StepTemplate.territory_id == territory.id).order_by(StepTemplate.position)
+    ).all()
+    operations.build_agenda(workshop, list(templates))
+    db.session.flush()
+    operations.open_workshop(workshop)
+    while kind is not None and workshop.current_step.kind is not kind:
+        operations.go_to_step(workshop, 1)
+    db.session.commit()
+    return workshop

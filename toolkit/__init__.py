@@ -96,6 +96,8 @@ def _register_blueprints(app: Flask) -> None:
     from .processes.views import bp as processes_bp
     from .services.views import bp as services_bp
     from .territories.views import admin_bp, network_bp, territory_bp
+    from .workshops.cockpit import bp as workshops_bp
+    from .workshops.live import bp as live_bp
 
     for blueprint in (
         main_bp,
@@ -106,5 +108,7 @@ def _register_blueprints(app: Flask) -> None:
         services_bp,
         processes_bp,
         agenda_bp,
+        workshops_bp,
+        live_bp,
     ):
         app.register_blueprint(blueprint)

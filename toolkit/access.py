@@ -42,12 +42,16 @@ class Permission(enum.StrEnum):
     MANAGE_ORGANISATIONS = "manage_organisations"
     MANAGE_PEOPLE = "manage_people"
     MANAGE_TERRITORY = "manage_territory"
+    RUN_WORKSHOPS = "run_workshops"
+    SUBMIT_INPUT = "submit_input"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.COORDINATOR: frozenset(Permission),
-    Role.FACILITATOR: frozenset({Permission.VIEW_TERRITORY}),
-    Role.ASSOCIATION_MEMBER: frozenset({Permission.VIEW_TERRITORY}),
+    Role.FACILITATOR: frozenset(
+        {Permission.VIEW_TERRITORY, Permission.RUN_WORKSHOPS, Permission.SUBMIT_INPUT}
+    ),
+    Role.ASSOCIATION_MEMBER: frozenset({Permission.VIEW_TERRITORY, Permission.SUBMIT_INPUT}),
     Role.OPERATOR: frozenset({Permission.VIEW_TERRITORY}),
     Role.TRANSLATOR: frozenset({Permission.VIEW_TERRITORY}),
     Role.ADDRESSEE: frozenset({Permission.VIEW_TERRITORY}),
@@ -63,6 +67,7 @@ class Rule(enum.StrEnum):
     USER = "user"  #: any logged-in person
     ADMIN = "admin"  #: site administrators only
     NETWORK = "network"  #: coordinators of the network named in the URL
+    PARTICIPANT = "participant"  #: anyone, inside the workshop whose code is in the URL (and nothing else)
 
 
 #: The scope of a request that may read every territory (site administration, command line).
@@ -132,6 +137,13 @@ def enforce_access():
         current_app.logger.error("view %s declares no access rule", request.endpoint)
         abort(403)
     if rule is Rule.PUBLIC:
+        return None
+    if rule is Rule.PARTICIPANT:
+        # Anonymous participants: the workshop named by its code in the URL, and only its territory's rows.
+        workshop = g.get("workshop")
+        if workshop is None:
+            abort(404)
+        g.scope = (workshop.territory_id,)
         return None
     if not current_user.is_authenticated:
         return login_manager.unauthorized()

@@ -67,6 +67,9 @@ class Defaults:
     # Failed logins allowed per address and per account; memory by default, Redis when configured.
     LOGIN_FAILURE_LIMIT = "10 per 15 minutes"
     RATELIMIT_STORAGE_URI = "memory://"
+    # Wrong workshop or return codes allowed per network address (a whole room may share one address; only
+    # failures count, so a room of 60 joins at once).
+    JOIN_FAILURE_LIMIT = "20 per minute;100 per hour"
     RATELIMIT_HEADERS_ENABLED = True
 
     # Extra Content-Security-Policy sources are never needed: everything is served from this site.

@@ -9,7 +9,7 @@ from flask_babel import get_domain, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import OperationalError
-from wtforms import StringField, TextAreaField
+from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length, Optional
 
 from .database import is_busy_error
@@ -79,6 +79,13 @@ WTFORMS_MESSAGES = (
 )
 
 
+class CheckboxListField(SelectMultipleField):
+    """Several choices shown as check boxes, usable without JavaScript."""
+
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
 def strip_text(value):
     return value.strip() if isinstance(value, str) else value
 
@@ -93,6 +100,10 @@ def optional_text(label, max_length: int = SHORT_TEXT, **kwargs) -> StringField:
 
 def optional_long_text(label, max_length: int = LONG_TEXT, **kwargs) -> TextAreaField:
     return TextAreaField(label, validators=[Optional(), Length(max=max_length)], **kwargs)
+
+
+def required_long_text(label, max_length: int = LONG_TEXT, message=None, **kwargs) -> TextAreaField:
+    return TextAreaField(label, validators=[DataRequired(message=message), Length(max=max_length)], **kwargs)
 
 
 def translated_text(label, *, required: bool = False, max_length: int = SHORT_TEXT, **kwargs):

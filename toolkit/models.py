@@ -2,23 +2,30 @@
 
 from .accounts.models import RoleAssignment, User
 from .audit import AuditEntry
-from .barriers.models import Barrier, Testimony
-from .processes.models import Participant, Process, Workshop
+from .barriers.models import Barrier, BarrierSupport, Testimony
+from .processes.models import Participant, Process, StepTemplate, Workshop, WorkshopStep
 from .services.models import BarrierCategory, Service
 from .territories.models import Network, Organisation, Territory
+from .workshops.models import DotVote, ServiceCandidate, ServiceProposal
 
 __all__ = [
     "AuditEntry",
     "Barrier",
     "BarrierCategory",
+    "BarrierSupport",
+    "DotVote",
     "Network",
     "Organisation",
     "Participant",
     "Process",
     "RoleAssignment",
     "Service",
+    "ServiceCandidate",
+    "ServiceProposal",
+    "StepTemplate",
     "Territory",
     "Testimony",
     "User",
     "Workshop",
+    "WorkshopStep",
 ]

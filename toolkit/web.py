@@ -57,12 +57,23 @@ def register_web(app: Flask) -> None:
         if "network_slug" in values:
             slug = values.pop("network_slug")
             g.network = db.session.scalar(db.select(Network).where(Network.slug == slug)) or abort(404)
+        if "workshop_code" in values:
+            from .workshops.live import load_workshop
+
+            load_workshop(values.pop("workshop_code"))
 
     @app.url_defaults
     def add_place(endpoint, values):
         for name, place in (("territory_slug", g.get("territory")), ("network_slug", g.get("network"))):
             if name not in values and place is not None and app.url_map.is_endpoint_expecting(endpoint, name):
                 values[name] = place.slug
+        workshop = g.get("workshop")
+        if (
+            "workshop_code" not in values
+            and workshop is not None
+            and app.url_map.is_endpoint_expecting(endpoint, "workshop_code")
+        ):
+            values["workshop_code"] = workshop.join_code
 
     _register_filters(app)
     # A global rather than page context, so that imported macros see it too.
@@ -114,7 +125,16 @@ def register_web(app: Flask) -> None:
 
 def _register_filters(app: Flask) -> None:
     from .content import localize, missing_languages, territory_text
-    from .processes.labels import EVIDENCE_KINDS, FREQUENCIES, PHASES, SEVERITIES, STEP_KINDS, WORKSHOP_STATES
+    from .processes.labels import (
+        BARRIER_STATUSES,
+        EVIDENCE_KINDS,
+        FREQUENCIES,
+        PARTICIPANT_ROLES,
+        PHASES,
+        SEVERITIES,
+        STEP_KINDS,
+        WORKSHOP_STATES,
+    )
     from .services.labels import DIMENSIONS, LEVELS, SECTORS
     from .territories.labels import ORGANISATION_KINDS, ROLE_NAMES
 
@@ -130,6 +150,8 @@ def _register_filters(app: Flask) -> None:
         frequency_name=FREQUENCIES.get,
         severity_name=SEVERITIES.get,
         evidence_kind=EVIDENCE_KINDS.get,
+        barrier_status=BARRIER_STATUSES.get,
+        participant_role=PARTICIPANT_ROLES.get,
         direction=text_direction,
         html_lang=html_language,
         translated=localize,

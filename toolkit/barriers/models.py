@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, String, Table, Text, func
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, String, Table, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..access import TerritoryScoped
@@ -35,6 +35,12 @@ class BarrierStatus(enum.StrEnum):
     KEPT = "kept"
     MERGED = "merged"
     HIDDEN = "hidden"
+    WITHDRAWN = "withdrawn"
+
+    @classmethod
+    def visible(cls) -> tuple[BarrierStatus, ...]:
+        """Statuses of barriers that count as evidence."""
+        return (cls.NEW, cls.KEPT)
 
 
 class EvidenceKind(enum.StrEnum):
@@ -87,8 +93,17 @@ class Barrier(TerritoryScoped, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
     #: Moderation status.
     status: Mapped[BarrierStatus] = mapped_column(enum_column(BarrierStatus), default=BarrierStatus.NEW)
-    #: When written.
+    #: Why a facilitator hid it (shown to its author).
+    hidden_reason: Mapped[str] = mapped_column(String(500), default="")
+    #: The barrier it was merged into, as a duplicate.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("barriers.id", ondelete="SET NULL"))
+    #: Typed in by a facilitator for the room or from a paper form.
+    entered_by_facilitator: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Unique per form shown: a form sent twice (double tap, resend after a timeout) stores one barrier.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: When written and last changed.
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     process: Mapped[Process] = relationship()
     service: Mapped[Service] = relationship()
@@ -100,6 +115,27 @@ class Barrier(TerritoryScoped, db.Model):
     testimonies: Mapped[list[Testimony]] = relationship(
         secondary=testimony_barriers, back_populates="barriers"
     )
+    supports: Mapped[list[BarrierSupport]] = relationship(
+        back_populates="barrier", cascade="all, delete-orphan"
+    )
+    merged_into: Mapped[Barrier | None] = relationship(remote_side=[id])
+
+    @property
+    def is_visible(self) -> bool:
+        return self.status in BarrierStatus.visible()
+
+
+class BarrierSupport(TerritoryScoped, db.Model):
+    """A participant saying "this happens to me too" about a barrier someone else described."""
+
+    __tablename__ = "barrier_supports"
+    __table_args__ = (UniqueConstraint("barrier_id", "participant_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    barrier_id: Mapped[int] = mapped_column(ForeignKey("barriers.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"), index=True)
+
+    barrier: Mapped[Barrier] = relationship(back_populates="supports")
 
 
 class Testimony(TerritoryScoped, db.Model):
@@ -118,6 +154,10 @@ class Testimony(TerritoryScoped, db.Model):
     language: Mapped[str] = mapped_column(String(10))
     #: Where it comes from, anonymised (e.g. "a mother at the school workshop").
     source: Mapped[str] = mapped_column(String(200), default="")
+    #: The participant who gave it, if so (to let them edit or withdraw it).
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"))
+    #: Whether the author allows quoting it (always anonymously).
+    may_quote: Mapped[bool] = mapped_column(Boolean, default=True)
     #: When collected.
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

@@ -2,8 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
-from ..barriers.models import EvidenceKind, Frequency, Severity
-from .models import Phase, StepKind, WorkshopState
+from ..barriers.models import BarrierStatus, EvidenceKind, Frequency, Severity
+from .models import ParticipantRole, Phase, StepKind, WorkshopState
 
 PHASES = {
     Phase.SETUP: _l("Set-up"),
@@ -49,4 +49,18 @@ EVIDENCE_KINDS = {
     EvidenceKind.OBSERVATION: _l("Observation"),
     EvidenceKind.SURVEY_ANSWER: _l("Survey answer"),
     EvidenceKind.DOCUMENT: _l("Document"),
+}
+
+PARTICIPANT_ROLES = {
+    ParticipantRole.RESIDENT: _l("Resident"),
+    ParticipantRole.ASSOCIATION_MEMBER: _l("Member of an association"),
+    ParticipantRole.OPERATOR: _l("Staff of a public service"),
+}
+
+BARRIER_STATUSES = {
+    BarrierStatus.NEW: _l("Received"),
+    BarrierStatus.KEPT: _l("Kept"),
+    BarrierStatus.MERGED: _l("Joined with a similar one"),
+    BarrierStatus.HIDDEN: _l("Hidden"),
+    BarrierStatus.WITHDRAWN: _l("Withdrawn"),
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import JSON, Boolean, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -13,6 +13,7 @@ from ..content import TranslatedText
 from ..database import enum_column
 from ..extensions import db
 from ..services.models import Service
+from ..territories.models import Territory
 
 
 class Phase(enum.StrEnum):
@@ -100,7 +101,8 @@ class Process(TerritoryScoped, db.Model):
     #: When it was created.
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
-    services: Mapped[list[Service]] = relationship(secondary=process_services, order_by=Service.name)
+    territory: Mapped[Territory] = relationship()
+    services: Mapped[list[Service]] = relationship(secondary=process_services, order_by=Service.id)
     workshops: Mapped[list[Workshop]] = relationship(
         back_populates="process", order_by="Workshop.starts_at", cascade="all, delete-orphan"
     )
@@ -126,8 +128,66 @@ class Workshop(TerritoryScoped, db.Model):
     state: Mapped[WorkshopState] = mapped_column(enum_column(WorkshopState), default=WorkshopState.PLANNED)
     #: Short code participants type to join while it is open.
     join_code: Mapped[str | None] = mapped_column(String(12), unique=True)
+    #: The step the room is on while the workshop is open.
+    current_step_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop_steps.id", ondelete="SET NULL", use_alter=True)
+    )
+    #: Dots each participant may place when voting on services, and at most on one service.
+    dots_per_participant: Mapped[int] = mapped_column(Integer, default=5)
+    dots_per_service: Mapped[int] = mapped_column(Integer, default=3)
+    #: Grows by one with every change the room should see (step, contributions, votes): the live views' ETag.
+    revision: Mapped[int] = mapped_column(Integer, default=0)
+    #: Grows by one when the step or the state changes: what participants' phones follow.
+    step_revision: Mapped[int] = mapped_column(Integer, default=0)
+    #: When it was opened and closed.
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     process: Mapped[Process] = relationship(back_populates="workshops")
+    steps: Mapped[list[WorkshopStep]] = relationship(
+        back_populates="workshop",
+        order_by="WorkshopStep.position",
+        cascade="all, delete-orphan",
+        foreign_keys="WorkshopStep.workshop_id",
+    )
+    current_step: Mapped[WorkshopStep | None] = relationship(foreign_keys=[current_step_id], post_update=True)
+
+    @property
+    def is_open(self) -> bool:
+        return self.state is WorkshopState.OPEN
+
+
+class WorkshopStep(TerritoryScoped, db.Model):
+    """One timed step of a workshop's agenda, copied from a template and adaptable for this workshop."""
+
+    __tablename__ = "workshop_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshops.id", ondelete="CASCADE"), index=True)
+    #: Order in the agenda.
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[StepKind] = mapped_column(enum_column(StepKind))
+    #: Short title and participants' instructions, per language.
+    title: Mapped[dict[str, str]] = mapped_column(TranslatedText, default=dict)
+    instructions: Mapped[dict[str, str]] = mapped_column(TranslatedText, default=dict)
+    #: Planned length in minutes, and the minutes added while running.
+    minutes: Mapped[int] = mapped_column(Integer, default=15)
+    extra_minutes: Mapped[int] = mapped_column(Integer, default=0)
+    #: When the room last arrived at this step.
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    workshop: Mapped[Workshop] = relationship(back_populates="steps", foreign_keys=[workshop_id])
+
+    @property
+    def ends_at(self) -> datetime | None:
+        if self.started_at is None:
+            return None
+        return _aware(self.started_at) + timedelta(minutes=self.minutes + self.extra_minutes)
+
+
+def _aware(moment: datetime) -> datetime:
+    """SQLite gives back naive datetimes; every moment stored here is UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 class Participant(TerritoryScoped, db.Model):
@@ -144,7 +204,15 @@ class Participant(TerritoryScoped, db.Model):
     role: Mapped[ParticipantRole] = mapped_column(enum_column(ParticipantRole))
     #: Languages the participant reads, as codes.
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    #: Digest of the personal return code, once the participant asked for one (the code itself is not kept).
+    return_code_digest: Mapped[str | None] = mapped_column(String(64), unique=True)
     #: Version of the consent text accepted.
     consent_version: Mapped[str] = mapped_column(String(20))
     #: When consent was given.
     consented_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    workshop: Mapped[Workshop] = relationship()
+
+    @property
+    def language(self) -> str:
+        return self.languages[0] if self.languages else ""

@@ -33,7 +33,7 @@ def process(process_id: int):
     )
     barriers = db.session.scalars(
         db.select(Barrier)
-        .where(Barrier.process_id == item.id, Barrier.status.in_([BarrierStatus.NEW, BarrierStatus.KEPT]))
+        .where(Barrier.process_id == item.id, Barrier.status.in_(BarrierStatus.visible()))
         .options(selectinload(Barrier.categories), selectinload(Barrier.testimonies))
         .order_by(Barrier.created_at, Barrier.id)
     ).all()

@@ -1,25 +1,25 @@
 """Forms for territories, networks, organisations and the people of a territory."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField, widgets
+from wtforms import SelectField
 from wtforms.validators import DataRequired, Email, Optional, Regexp, ValidationError
 
 from ..access import Role
 from ..accounts.forms import email_field
 from ..content import named_choices
-from ..forms import BaseForm, optional_long_text, optional_text, required_text, translated_long_text
+from ..forms import (
+    BaseForm,
+    CheckboxListField,
+    optional_long_text,
+    optional_text,
+    required_text,
+    translated_long_text,
+)
 from ..i18n import language_choices
 from .labels import ORGANISATION_KINDS, ROLE_NAMES
 from .models import OrganisationKind
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and hyphens only."))
-
-
-class CheckboxListField(SelectMultipleField):
-    """Several choices shown as check boxes, usable without JavaScript."""
-
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
 
 
 class TerritoryForm(BaseForm):

@@ -1,0 +1,268 @@
+"""Forms of the live workshop: joining, proposing services, describing barriers, and the facilitator's forms."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, TimeField
+from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+
+from ..barriers.models import Frequency, Severity
+from ..content import localize
+from ..forms import (
+    BaseForm,
+    CheckboxListField,
+    optional_long_text,
+    optional_text,
+    required_long_text,
+    required_text,
+)
+from ..i18n import LANGUAGES, language_choices
+from ..processes.labels import FREQUENCIES, PARTICIPANT_ROLES, PHASES, SEVERITIES
+from ..processes.models import ParticipantRole, Phase
+from ..services.models import BarrierCategory, Service
+
+#: Longest reason for proposing a service.
+REASON_TEXT = 2000
+
+
+def submission_key_field() -> HiddenField:
+    """A key unique to each form shown; the same form sent twice is stored once."""
+    return HiddenField(default=lambda: secrets.token_urlsafe(24), validators=[Optional()])
+
+
+class JoinCodeForm(BaseForm):
+    code = required_text(
+        _l("Workshop code"),
+        max_length=20,
+        description=_l("The letters and digits shown on the screen or the poster, for example: K7M-Q3P"),
+        render_kw={
+            "autocomplete": "off",
+            "autocapitalize": "characters",
+            "spellcheck": "false",
+            "dir": "ltr",
+        },
+    )
+
+
+class JoinForm(BaseForm):
+    pseudonym = optional_text(
+        _l("A name to show (optional)"),
+        max_length=60,
+        description=_l("Any nickname, or nothing. Do not write your real name."),
+        render_kw={"autocomplete": "off"},
+    )
+    role = RadioField(
+        _l("You are here as"), default=ParticipantRole.RESIDENT.value, validators=[DataRequired()]
+    )
+    consent = BooleanField(
+        _l("I have read how my contributions are used, and I agree"),
+        validators=[DataRequired(message=_l("To take part, please tick the box to say you agree."))],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.role.choices = [(role.value, PARTICIPANT_ROLES[role]) for role in ParticipantRole]
+
+
+class ReturnCodeForm(BaseForm):
+    code = required_text(
+        _l("Your return code"),
+        max_length=40,
+        description=_l("The code you kept at the end of the workshop, for example: ABCD-EFGH-JKLM"),
+        render_kw={
+            "autocomplete": "off",
+            "autocapitalize": "characters",
+            "spellcheck": "false",
+            "dir": "ltr",
+        },
+    )
+
+
+def _contribution_language() -> SelectField:
+    return SelectField(
+        _l("Language you write in"),
+        validators=[DataRequired()],
+        description=_l("Write in the language you prefer. Translators will help others read it."),
+    )
+
+
+class ServiceProposalForm(BaseForm):
+    service = SelectField(_l("Service"), coerce=int, validators=[InputRequired()])
+    new_name = optional_text(
+        _l("Another service (if it is not in the list)"),
+        description=_l("Its name as you know it."),
+    )
+    reason = required_long_text(
+        _l("Why is it hard to use?"),
+        max_length=REASON_TEXT,
+        message=_l("Please say in a few words why it is hard to use."),
+    )
+    language = _contribution_language()
+    submission_key = submission_key_field()
+
+    def __init__(self, *args, services: list[Service] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service.choices = [(0, _l("Choose a service"))] + [
+            (service.id, localize(service.name).text) for service in services
+        ]
+        self.service.choices.append((-1, _l("Another service, not in the list")))
+        self.language.choices = language_choices()
+        if not self.language.data:
+            self.language.data = str(get_locale())
+
+    def validate_service(self, field):
+        if field.data == 0:
+            raise ValidationError(_l("Choose a service from the list, or another service."))
+
+    def validate_new_name(self, field):
+        if self.service.data == -1 and not field.data:
+            raise ValidationError(_l("Write the name of the other service."))
+
+
+class BarrierForm(BaseForm):
+    service = SelectField(
+        _l("Service"), coerce=int, validators=[DataRequired(message=_l("Choose a service."))]
+    )
+    text = required_long_text(
+        _l("What stops you, or people you know, from using this service?"),
+        message=_l("Please describe the problem in your own words."),
+        description=_l("Tell what happened, in your own words and language. Do not write names."),
+    )
+    language = _contribution_language()
+    categories = CheckboxListField(
+        _l("What kind of problem is it? (you may choose several)"), coerce=int, validators=[Optional()]
+    )
+    frequency = RadioField(
+        _l("How often does it happen?"),
+        validators=[DataRequired(message=_l("Choose how often it happens."))],
+    )
+    severity = RadioField(
+        _l("How serious is it?"), validators=[DataRequired(message=_l("Choose how serious it is."))]
+    )
+    groups_affected = optional_text(
+        _l("Who is affected most? (optional)"),
+        max_length=500,
+        description=_l("For example: mothers with small children, people who just arrived, older people"),
+    )
+    testimony = optional_long_text(
+        _l("A story or an example (optional)"),
+        description=_l("What happened to you or someone you know. It stays anonymous."),
+    )
+    may_quote = BooleanField(
+        _l("The recommendations may quote my story, without any name"), default=True, validators=[Optional()]
+    )
+    submission_key = submission_key_field()
+
+    def __init__(self, *args, services: list[Service] = (), categories: list[BarrierCategory] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.service.choices = [(service.id, localize(service.name).text) for service in services]
+        if len(services) > 1:
+            self.service.choices.insert(0, (0, _l("Choose a service")))
+        self.categories.choices = [(c.id, localize(c.name).text) for c in categories]
+        self.frequency.choices = [(f.value, FREQUENCIES[f]) for f in Frequency]
+        self.severity.choices = [(s.value, SEVERITIES[s]) for s in Severity]
+        self.language.choices = language_choices()
+        if not self.language.data:
+            self.language.data = str(get_locale())
+        self._categories = {c.id: c for c in categories}
+        self._services = {s.id: s for s in services}
+
+    @property
+    def chosen_service(self) -> Service:
+        return self._services[self.service.data]
+
+    @property
+    def chosen_categories(self) -> list[BarrierCategory]:
+        return [self._categories[cid] for cid in self.categories.data or () if cid in self._categories]
+
+    def validate_language(self, field):
+        if field.data not in LANGUAGES:
+            raise ValidationError(_l("Not a valid choice."))
+
+    def validate_service(self, field):
+        if field.data not in self._services:
+            raise ValidationError(_l("Choose a service."))
+
+
+# --- facilitators ----------------------------------------------------------------------------------------
+
+
+class ProcessForm(BaseForm):
+    title = required_text(
+        _l("Title"), description=_l("For example: More accessible services for families 2026")
+    )
+    description = optional_long_text(_l("Why the process exists and who takes part"))
+    phase = SelectField(_l("Current phase"), validators=[DataRequired()])
+    starts_on = DateField(_l("First day"), validators=[Optional()])
+    ends_on = DateField(_l("Last day planned"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.phase.choices = [(phase.value, PHASES[phase]) for phase in Phase]
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("The last day cannot be before the first day."))
+
+
+def _dots(label, default: int, description=None) -> IntegerField:
+    return IntegerField(
+        label,
+        default=default,
+        description=description,
+        validators=[
+            InputRequired(message=_l("Write a number.")),
+            NumberRange(min=1, max=20, message=_l("Write a number from 1 to 20.")),
+        ],
+        render_kw={"inputmode": "numeric", "dir": "ltr"},
+    )
+
+
+class WorkshopForm(BaseForm):
+    title = required_text(_l("Title"), description=_l("For example: Which services are hardest to use?"))
+    phase = SelectField(_l("Phase of the method"), validators=[DataRequired()])
+    day = DateField(_l("Day"), validators=[Optional()])
+    time = TimeField(_l("Start time"), validators=[Optional()])
+    place = optional_text(_l("Place"), max_length=300)
+    dots_per_participant = _dots(_l("Dots each participant may place"), 5)
+    dots_per_service = _dots(
+        _l("Most dots on one service"), 3, description=_l("So that a few people cannot decide alone.")
+    )
+    steps = CheckboxListField(
+        _l("Agenda: steps to copy from the templates"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("You can reorder, remove and add steps later."),
+    )
+
+    def __init__(self, *args, templates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.phase.choices = [(phase.value, PHASES[phase]) for phase in Phase if phase is not Phase.SETUP]
+        self.steps.choices = [(t.id, f"{localize(t.title).text} ({t.minutes}′)") for t in templates]
+
+    def validate_dots_per_service(self, field):
+        if field.data and self.dots_per_participant.data and field.data > self.dots_per_participant.data:
+            raise ValidationError(_l("This cannot be more than the dots each participant has."))
+
+
+class HideForm(BaseForm):
+    reason = required_text(
+        _l("Reason for hiding"),
+        max_length=500,
+        description=_l("Shown to the author, for example: it names a person."),
+    )
+
+
+class MergeForm(BaseForm):
+    into = SelectField(_l("Same as"), coerce=int, validators=[DataRequired()])
+
+
+class CategoriesForm(BaseForm):
+    categories = CheckboxListField(_l("Categories"), coerce=int, validators=[Optional()])
+
+
+class ConfirmServicesForm(BaseForm):
+    services = CheckboxListField(_l("Services in scope for the process"), coerce=int, validators=[Optional()])
