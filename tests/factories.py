@@ -108,7 +108,9 @@ def live_workshop(territory, kind=None, *, title: str = "Laboratorio sui servizi
     db.session.add(process)
     db.session.flush()
     templates = db.session.scalars(
-        db.select(StepTemplate).where(StepTemplate.territory_id == territory.id).order_by(StepTemplate.position)
+        db.select(StepTemplate)
+        .where(StepTemplate.territory_id == territory.id)
+        .order_by(StepTemplate.position)
     ).all()
     operations.build_agenda(workshop, list(templates))
     db.session.flush()
@@ -117,3 +119,45 @@ def live_workshop(territory, kind=None, *, title: str = "Laboratorio sui servizi
         operations.go_to_step(workshop, 1)
     db.session.commit()
     return workshop
+
+
+def contributions(workshop) -> dict[str, int]:
+    """A participant of ``workshop`` with a barrier and a proposed service; their ids, as URL values."""
+    from toolkit.barriers.models import Barrier, Frequency, Severity
+    from toolkit.processes.models import Participant, ParticipantRole
+    from toolkit.workshops import operations
+
+    participant = Participant(
+        territory_id=workshop.territory_id,
+        workshop_id=workshop.id,
+        role=ParticipantRole.RESIDENT,
+        languages=["it"],
+        consent_version="test",
+    )
+    db.session.add(participant)
+    db.session.flush()
+    service = workshop.process.services[0]
+    barrier = Barrier(
+        territory_id=workshop.territory_id,
+        process_id=workshop.process_id,
+        workshop_id=workshop.id,
+        service_id=service.id,
+        text="Nessuno spiega quali documenti servono",
+        language="it",
+        frequency=Frequency.OFTEN,
+        severity=Severity.SERIOUS,
+        participant_id=participant.id,
+    )
+    db.session.add(barrier)
+    proposal = operations.propose_service(
+        workshop.process,
+        service=service,
+        name="",
+        reason="Code lunghissime",
+        language="it",
+        submission_key=None,
+        workshop=workshop,
+        participant=participant,
+    )
+    db.session.commit()
+    return {"barrier_id": barrier.id, "candidate_id": proposal.candidate_id, "participant_id": participant.id}

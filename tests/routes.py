@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from flask import Flask
+from werkzeug.routing.converters import AnyConverter
 
 from toolkit.extensions import db
 
@@ -17,8 +19,11 @@ class Route:
     rule: str
     method: str
     arguments: frozenset[str]
+    #: Values of arguments that take one of a few words (``<any(open, close):action>``): one route per word.
+    fixed: tuple[tuple[str, str], ...] = ()
 
     def url(self, app: Flask, values: dict) -> str:
+        values = {**values, **dict(self.fixed)}
         missing = self.arguments - values.keys()
         assert not missing, (
             f"{self.rule}: the walk does not know how to fill {sorted(missing)}; add it to the test"
@@ -40,8 +45,14 @@ def all_routes(app: Flask) -> list[Route]:
     for rule in app.url_map.iter_rules():
         if rule.endpoint == "static":
             continue
+        choices = [
+            [(name, item) for item in sorted(converter.items)]
+            for name, converter in rule._converters.items()
+            if isinstance(converter, AnyConverter)
+        ]
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            routes.append(Route(rule.endpoint, rule.rule, method, frozenset(rule.arguments)))
+            for fixed in itertools.product(*choices):
+                routes.append(Route(rule.endpoint, rule.rule, method, frozenset(rule.arguments), fixed))
     return routes
 
 

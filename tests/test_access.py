@@ -24,10 +24,17 @@ def world(make):
     }
 
     processes = {t.id: make.process(t) for t in (a, b, c)}
+    workshops = {t.id: make.live_workshop(t) for t in (a, b, c)}
+    contributions = {t.id: make.contributions(workshops[t.id]) for t in (a, b, c)}
 
     def ids(territory):
         service = make.services_of(territory)[0]
+        workshop = workshops[territory.id]
         return {
+            **contributions[territory.id],
+            "workshop_id": workshop.id,
+            "workshop_code": workshop.join_code,
+            "lang": "ar",
             "process_id": processes[territory.id].id,
             "territory_slug": territory.slug,
             "service_id": service.id,
@@ -80,7 +87,15 @@ def test_ids_of_territory_b_are_not_found_inside_territory_a(app, world, login):
     values = {**world["ids"](world["b"]), "territory_slug": world["a"].slug}
     before = snapshot()
     for route in territory_routes(app):
-        if not route.arguments & {"service_id", "category_id", "organisation_id", "user_id"}:
+        if not route.arguments & {
+            "service_id",
+            "category_id",
+            "organisation_id",
+            "user_id",
+            "workshop_id",
+            "barrier_id",
+            "candidate_id",
+        }:
             continue
         url = route.url(app, values)
         response = request(client, route, url, data={"name": "Intruso", "roles": ["coordinator"]})
@@ -116,7 +131,7 @@ def test_network_overview_shows_only_member_territories(world, login):
 
 def test_anonymous_visitors_are_sent_to_login_on_every_non_public_page(app, world, client):
     for route in all_routes(app):
-        if route.access_rule is Rule.PUBLIC or route.method != "GET":
+        if route.access_rule in (Rule.PUBLIC, Rule.PARTICIPANT) or route.method != "GET":
             continue
         url = route.url(app, {**world["ids"](world["a"]), "network_slug": "north"})
         response = client.get(url)

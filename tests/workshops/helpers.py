@@ -12,9 +12,7 @@ def join(client, workshop, *, language: str = "it", pseudonym: str = "", role: s
     code = workshop.join_code
     assert client.get(f"/w/{code}").status_code == 200
     client.post("/language", data={"language": language, "next": f"/w/{code}/consent"})
-    response = client.post(
-        f"/w/{code}/consent", data={"pseudonym": pseudonym, "role": role, "consent": "y"}
-    )
+    response = client.post(f"/w/{code}/consent", data={"pseudonym": pseudonym, "role": role, "consent": "y"})
     assert response.status_code == 302, response.get_data(as_text=True)
     assert response.headers["Location"].endswith(f"/w/{code}/now")
     return client

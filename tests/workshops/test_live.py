@@ -36,7 +36,9 @@ def test_joining_keeps_only_what_the_person_chose_to_say(app, client, make):
 def test_joining_needs_consent_and_keeps_what_was_typed(app, client, make):
     workshop = make.live_workshop(make.territory())
     client.get(f"/w/{workshop.join_code}")
-    response = client.post(f"/w/{workshop.join_code}/consent", data={"pseudonym": "Volpe 🦊", "role": "resident"})
+    response = client.post(
+        f"/w/{workshop.join_code}/consent", data={"pseudonym": "Volpe 🦊", "role": "resident"}
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'id="consent-error"' in page
@@ -188,8 +190,13 @@ def test_proposals_gather_on_one_candidate_and_dots_respect_the_limits(app, clie
         key = page.split('name="submission_key"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
         response = client.post(
             f"/w/{workshop.join_code}/services",
-            data={"service": str(service_id), "new_name": name, "reason": "Troppo difficile", "language": "it",
-                  "submission_key": key},
+            data={
+                "service": str(service_id),
+                "new_name": name,
+                "reason": "Troppo difficile",
+                "language": "it",
+                "submission_key": key,
+            },
         )
         assert response.status_code == 302
     candidates = db.session.scalars(select(ServiceCandidate).order_by(ServiceCandidate.id)).all()
@@ -208,7 +215,10 @@ def test_proposals_gather_on_one_candidate_and_dots_respect_the_limits(app, clie
     assert client.post(url, data={f"dots-{first.id}": "3", f"dots-{second.id}": "3"}).status_code == 422
     assert client.post(url, data={f"dots-{first.id}": "3", f"dots-{second.id}": "2"}).status_code == 302
     assert client.post(url, data={f"dots-{first.id}": "1", f"dots-{second.id}": "2"}).status_code == 302
-    assert {v.candidate_id: v.dots for v in db.session.scalars(select(DotVote))} == {first.id: 1, second.id: 2}
+    assert {v.candidate_id: v.dots for v in db.session.scalars(select(DotVote))} == {
+        first.id: 1,
+        second.id: 2,
+    }
 
     other = join(app.test_client(), workshop)
     other.post(url, data={f"dots-{first.id}": "1"})
@@ -243,7 +253,9 @@ def test_the_return_code_brings_back_ones_own_contributions(app, client, make):
     page = client.post(f"/w/{workshop.join_code}/return-code").get_data(as_text=True)
     code = page.split('class="return-code" dir="ltr"><strong>', 1)[1].split("<", 1)[0]
     assert len(operations.normalise_code(code)) == operations.RETURN_CODE_LENGTH
-    assert operations.normalise_code(code) not in str(db.session.scalar(select(Participant.return_code_digest)))
+    assert operations.normalise_code(code) not in str(
+        db.session.scalar(select(Participant.return_code_digest))
+    )
     operations.close_workshop(workshop)
     db.session.commit()
 

@@ -28,7 +28,7 @@ from .. import audit
 from ..access import Permission, access, form_page
 from ..barriers.models import Barrier, BarrierStatus
 from ..content import localize
-from ..extensions import db
+from ..extensions import csrf, db
 from ..forms import render_form, saving
 from ..i18n import LANGUAGES
 from ..processes.labels import FREQUENCIES, SEVERITIES
@@ -545,6 +545,8 @@ def organisation_input(process_id: int):
     process = db.get_or_404(Process, process_id, options=[selectinload(Process.services)])
     organisation = current_user.organisation
     if organisation is None or organisation.territory_id != g.territory.id:
+        if request.method == "POST":
+            csrf.protect()  # a forged request is refused as such, whoever sends it
         return render_template("workshops/no_organisation.html", process=process), 403
     form = _organisation_form(process)
     if form.validate_on_submit() and _save_new_barrier(

@@ -27,9 +27,11 @@ from flask import (
 )
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_wtf.csrf import validate_csrf
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
+from wtforms.validators import ValidationError
 
 from ..access import Rule, access, form_page
 from ..barriers.models import Barrier, BarrierStatus, Frequency, Severity
@@ -130,8 +132,18 @@ def _participant_or_join():
     if participant is None:
         if request.method == "GET":
             return None, redirect(url_for("live.join"))
-        return None, (render_template("live/rejoin.html", workshop=workshop, typed=_typed_texts()), 409)
+        # Usually the session expired with its token: the text comes back so that nothing is lost.
+        status = 409 if _token_valid() else 400
+        return None, (render_template("live/rejoin.html", workshop=workshop, typed=_typed_texts()), status)
     return participant, None
+
+
+def _token_valid() -> bool:
+    try:
+        validate_csrf(request.form.get("csrf_token", ""))
+    except ValidationError:
+        return False
+    return True
 
 
 def _typed_texts() -> list[str]:
@@ -285,6 +297,8 @@ def step():
 def poll():
     """What phones poll every few seconds: the state and the current step. 304 when nothing changed."""
     workshop = _workshop()
+    if current_participant(workshop) is None:
+        abort(403)
     revision = db.session.scalar(select(Workshop.step_revision).where(Workshop.id == workshop.id))
     etag = f"s{revision}-{get_locale()}"
     if request.if_none_match.contains_weak(etag):

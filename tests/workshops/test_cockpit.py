@@ -1,0 +1,235 @@
+"""The facilitator's side: creating processes and workshops, running the room, moderating, typing in."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from toolkit.access import Role
+from toolkit.barriers.models import Barrier, BarrierStatus
+from toolkit.extensions import db
+from toolkit.processes.models import Process, StepKind, Workshop, WorkshopState
+from toolkit.workshops import operations
+from toolkit.workshops.models import ServiceCandidate
+
+from .helpers import barrier_fields, join
+
+
+def test_a_facilitator_creates_a_process_and_a_workshop_with_an_agenda(app, make, login):
+    territory = make.territory("alpha")
+    client = login(make.user(Role.FACILITATOR, territory))
+    response = client.post(
+        "/t/alpha/processes/new",
+        data={"title": "Servizi più accessibili 2026", "phase": "services", "starts_on": "2026-03-01"},
+    )
+    assert response.status_code == 302
+    process = db.session.scalar(select(Process))
+    assert process.phase.value == "services"
+    form = client.get(f"/t/alpha/processes/{process.id}/workshops/new").get_data(as_text=True)
+    assert "Benvenuto" in form or "Welcome" in form
+    templates = [t.id for t in db.session.scalars(select(operations.StepTemplate).order_by("position"))]
+    response = client.post(
+        f"/t/alpha/processes/{process.id}/workshops/new",
+        data={
+            "title": "Quali servizi sono più difficili?",
+            "phase": "services",
+            "day": "2026-03-14",
+            "time": "15:30",
+            "place": "Casa delle culture",
+            "dots_per_participant": "4",
+            "dots_per_service": "2",
+            "steps": [str(templates[0]), str(templates[1]), str(templates[2])],
+        },
+    )
+    assert response.status_code == 302
+    workshop = db.session.scalar(select(Workshop))
+    assert [s.kind for s in workshop.steps] == [
+        StepKind.WELCOME,
+        StepKind.SERVICE_PROPOSALS,
+        StepKind.SERVICE_VOTING,
+    ]
+    assert (workshop.dots_per_participant, workshop.dots_per_service) == (4, 2)
+    assert workshop.starts_at.hour == 15
+
+
+def test_more_dots_on_one_service_than_in_total_is_refused(app, make, login):
+    territory = make.territory("alpha")
+    process = make.process(territory)
+    client = login(make.coordinator(territory))
+    response = client.post(
+        f"/t/alpha/processes/{process.id}/workshops/new",
+        data={"title": "Voto", "phase": "services", "dots_per_participant": "2", "dots_per_service": "3"},
+    )
+    assert response.status_code == 422
+    assert 'value="Voto"' in response.get_data(as_text=True)
+
+
+def test_the_cockpit_runs_the_room(app, make, login):
+    territory = make.territory("alpha")
+    workshop = make.live_workshop(territory)
+    operations.close_workshop(workshop)
+    workshop.state = WorkshopState.PLANNED
+    workshop.current_step = None
+    db.session.commit()
+    client = login(make.user(Role.FACILITATOR, territory))
+    base = f"/t/alpha/workshops/{workshop.id}"
+    assert client.post(f"{base}/open").status_code == 302
+    assert workshop.state is WorkshopState.OPEN
+    first = workshop.current_step
+    assert first == workshop.steps[0]
+    page = client.get(base).get_data(as_text=True)
+    assert operations.format_code(workshop.join_code) in page
+    client.post(f"{base}/next")
+    assert workshop.current_step == workshop.steps[1]
+    minutes_before = workshop.current_step.ends_at
+    client.post(f"{base}/extend")
+    assert (workshop.current_step.ends_at - minutes_before).total_seconds() == 5 * 60
+    client.post(f"{base}/previous")
+    assert workshop.current_step == first
+    client.post(f"{base}/steps/{workshop.steps[2].id}/up")
+    assert [s.kind for s in workshop.steps][:2] == [StepKind.WELCOME, StepKind.SERVICE_VOTING]
+    assert client.post(f"{base}/close").status_code == 302
+    assert workshop.state is WorkshopState.CLOSED
+
+
+def test_moderation_keeps_hides_merges_and_recategorises(app, make, login):
+    territory = make.territory("alpha")
+    workshop = make.live_workshop(territory, StepKind.BARRIER_ROUND)
+    service = workshop.process.services[0]
+    phones = [join(app.test_client(), workshop) for _ in range(3)]
+    texts = [
+        "Non capisco i moduli",
+        "I moduli sono solo in italiano",
+        "Il funzionario mi ha insultato, si chiama Mario",
+    ]
+    for phone, text in zip(phones, texts, strict=True):
+        phone.post(
+            f"/w/{workshop.join_code}/barriers", data=barrier_fields(phone, workshop, service, text=text)
+        )
+    first, duplicate, named = db.session.scalars(select(Barrier).order_by(Barrier.id)).all()
+    categories = make.categories_of(territory)
+    client = login(make.user(Role.FACILITATOR, territory))
+    base = f"/t/alpha/workshops/{workshop.id}/barriers"
+
+    assert client.post(f"{base}/{first.id}/keep").status_code == 302
+    assert first.status is BarrierStatus.KEPT
+    refused = client.post(f"{base}/{named.id}/hide", data={"reason": ""})
+    assert refused.status_code == 302 and named.status is BarrierStatus.NEW
+    client.post(f"{base}/{named.id}/hide", data={"reason": "Contiene il nome di una persona"})
+    assert named.status is BarrierStatus.HIDDEN
+    assert named.hidden_reason == "Contiene il nome di una persona"
+    client.post(f"{base}/{duplicate.id}/merge", data={"into": str(first.id)})
+    assert duplicate.status is BarrierStatus.MERGED and duplicate.merged_into_id == first.id
+    assert {s.participant_id for s in first.supports} == {duplicate.participant_id}
+    assert operations.evidence_count(first) == 2
+    client.post(
+        f"{base}/{first.id}/categories", data={"categories": [str(categories[2].id), str(categories[5].id)]}
+    )
+    assert [c.id for c in first.categories] == [categories[2].id, categories[5].id]
+
+    author_page = phones[2].get(f"/w/{workshop.join_code}/mine").get_data(as_text=True)
+    assert "Contiene il nome di una persona" in author_page
+    board = phones[0].get(f"/w/{workshop.join_code}/now").get_data(as_text=True)
+    assert "Non capisco i moduli" in board
+    assert "si chiama Mario" not in board and "solo in italiano" not in board
+
+
+def test_merging_candidates_moves_reasons_and_dots(app, make, login):
+    territory = make.territory("alpha")
+    workshop = make.live_workshop(territory, StepKind.SERVICE_PROPOSALS)
+    services = make.services_of(territory)
+    phone = join(app.test_client(), workshop)
+    for name in ("Anagrafe", "anagrafe comunale"):
+        operations.propose_service(
+            workshop.process,
+            service=None,
+            name=name,
+            reason="Attese lunghe",
+            language="it",
+            submission_key=None,
+            workshop=workshop,
+        )
+    operations.propose_service(
+        workshop.process,
+        service=services[3],
+        name="",
+        reason="Non rispondono",
+        language="it",
+        submission_key=None,
+        workshop=workshop,
+    )
+    db.session.commit()
+    first, second, third = db.session.scalars(select(ServiceCandidate).order_by(ServiceCandidate.id)).all()
+    operations.go_to_step(workshop, 1)
+    db.session.commit()
+    phone.post(f"/w/{workshop.join_code}/votes", data={f"dots-{first.id}": "2", f"dots-{second.id}": "2"})
+    client = login(make.coordinator(territory))
+    response = client.post(
+        f"/t/alpha/workshops/{workshop.id}/candidates/{second.id}/merge", data={"into": str(first.id)}
+    )
+    assert response.status_code == 302
+    assert second.merged_into_id == first.id
+    assert len(first.reasons) == 2
+    ranking = operations.ranking(workshop.process)
+    assert [(r.candidate.id, r.dots) for r in ranking] == [(first.id, 4), (third.id, 0)]
+    client.post(f"/t/alpha/workshops/{workshop.id}/candidates/{first.id}/catalogue")
+    assert first.service is not None and first.service.name == {"it": "Anagrafe"}
+    client.post(
+        f"/t/alpha/workshops/{workshop.id}/services",
+        data={"services": [str(first.service_id), str(services[3].id)]},
+    )
+    assert {s.id for s in workshop.process.services} == {first.service_id, services[3].id}
+
+
+def test_the_facilitator_types_in_for_the_room(app, make, login):
+    territory = make.territory("alpha")
+    workshop = make.live_workshop(territory, StepKind.BARRIER_ROUND)
+    client = login(make.user(Role.FACILITATOR, territory))
+    url = f"/t/alpha/workshops/{workshop.id}/barriers/new"
+    data = barrier_fields(
+        client, workshop, workshop.process.services[0], form_page=url, text="Dal foglio n. 3"
+    )
+    assert client.post(url, data=data).status_code == 302
+    assert client.post(url, data=data).status_code == 302
+    barrier = db.session.scalar(select(Barrier))
+    assert barrier.entered_by_facilitator and barrier.participant_id is None
+    assert db.session.scalar(select(func.count(Barrier.id))) == 1
+
+
+def test_the_projector_board_answers_304_until_something_arrives(app, make, login):
+    territory = make.territory("alpha")
+    workshop = make.live_workshop(territory, StepKind.BARRIER_ROUND)
+    client = login(make.user(Role.FACILITATOR, territory))
+    url = f"/t/alpha/workshops/{workshop.id}/board"
+    first = client.get(url)
+    assert first.status_code == 200
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    phone = join(app.test_client(), workshop)
+    phone.post(
+        f"/w/{workshop.join_code}/barriers",
+        data=barrier_fields(phone, workshop, workshop.process.services[0], text="Arrivato adesso"),
+    )
+    fresh = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert fresh.status_code == 200
+    assert "Arrivato adesso" in fresh.json["html"]
+
+
+def test_an_association_sends_input_and_follows_its_status(app, make, login):
+    territory = make.territory("alpha")
+    workshop = make.live_workshop(territory)
+    organisation = make.organisation(territory, name="Associazione Al Amal")
+    member = make.user(Role.ASSOCIATION_MEMBER, territory)
+    member.organisation_id = organisation.id
+    db.session.commit()
+    client = login(member)
+    url = f"/t/alpha/processes/{workshop.process_id}/our-input"
+    data = barrier_fields(
+        client, workshop, workshop.process.services[0], form_page=url, text="Mancano mediatori"
+    )
+    assert client.post(url, data=data).status_code == 302
+    barrier = db.session.scalar(select(Barrier))
+    assert barrier.organisation_id == organisation.id and barrier.workshop_id is None
+    operations.moderate_barrier(barrier, BarrierStatus.HIDDEN, "Già segnalato")
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert "Mancano mediatori" in page and "Già segnalato" in page
+    assert login(make.user(Role.OPERATOR, territory)).get(url).status_code == 403
