@@ -41,6 +41,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    from . import privacy
+
+    privacy.install()
     _init_extensions(app)
     _register_blueprints(app)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
 from flask import Flask, abort, flash, g, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, format_number, get_locale
+from flask_babel import format_date, format_datetime, format_number, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -160,6 +160,7 @@ def _register_filters(app: Flask) -> None:
         format_number=format_number,
         format_date=format_date,
         format_datetime=format_datetime,
+        format_time=format_time,
         language_names=language_names,
         format_list=lambda items: format_list([str(item) for item in items], locale=get_locale()),
     )
