@@ -84,7 +84,7 @@ def create_user(email, name, password, admin, role, territory_slug, network_slug
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has territories.")
 def seed_demo(if_empty: bool) -> None:
     """Load a fictional territory with organisations, people of every role, services and workshop input."""
-    from .demo.seed import DEMO_LOGINS, load_demo
+    from .demo.seed import DEMO_JOIN_CODE, DEMO_LOGINS, load_demo
     from .territories.models import Territory
 
     if if_empty and db.session.scalar(db.select(Territory.id).limit(1)) is not None:
@@ -96,6 +96,7 @@ def seed_demo(if_empty: bool) -> None:
     click.echo(f"Demo logins (password for all: {DEMO_LOGINS['password']}):")
     for email, role in DEMO_LOGINS["accounts"]:
         click.echo(f"  {email:<40} {role}")
+    click.echo(f"Open workshop to join from a phone: /join, code {DEMO_JOIN_CODE}")
 
 
 def _pybabel(*args: str) -> None:

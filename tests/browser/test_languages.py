@@ -21,7 +21,7 @@ from toolkit.accounts import operations as accounts
 from toolkit.accounts.operations import INVITATION
 from toolkit.extensions import db
 from toolkit.i18n import LANGUAGES, html_language, text_direction
-from toolkit.processes.models import StepTemplate
+from toolkit.processes.models import StepKind, StepTemplate
 
 from ..routes import all_routes
 from .conftest import assert_accessible
@@ -33,6 +33,9 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
+
+#: Addresses that answer data for scripts rather than a page (PDF documents are checked on their own).
+NOT_PAGES = {"live.poll", "workshops.board"}
 
 #: Texts of the page a person reads: text nodes and the attributes read aloud, outside the language switcher and
 #: outside any element that declares its own language (user content, fallbacks, language names).
@@ -91,6 +94,7 @@ def tour(make, app):
     territory = make.territory("alpha", name="Comune di Alpha")
     network = make.network(territory, slug="rete")
     make.process(territory)
+    workshop = make.live_workshop(territory, StepKind.BARRIER_ROUND)
     coordinator = make.coordinator(territory, email="coordinatrice@example.org", name="Giulia")
     invited = accounts.create_user("nuova@example.org", "Nuova persona")
     accounts.grant_role(invited, Role.OPERATOR, territory=territory)
@@ -114,15 +118,23 @@ def tour(make, app):
         "user_id": coordinator.id,
         "token": token,
         "step_id": db.session.scalar(db.select(StepTemplate.id).limit(1)),
+        **make.contributions(workshop),
+        "workshop_id": workshop.id,
+        "workshop_code": workshop.join_code,
+        "lang": "ar",
     }
+    people["participant"] = workshop
     visits: dict[str, list[str]] = {actor: [] for actor in people}
     for route in all_routes(app):
-        if route.method != "GET":
+        if route.method != "GET" or route.rule.endswith(".pdf") or route.endpoint in NOT_PAGES:
             continue
         rule = route.access_rule
-        actor = {Rule.PUBLIC: "anonymous", Rule.ADMIN: "admin", Rule.NETWORK: "network"}.get(
-            rule, "coordinator"
-        )
+        actor = {
+            Rule.PUBLIC: "anonymous",
+            Rule.ADMIN: "admin",
+            Rule.NETWORK: "network",
+            Rule.PARTICIPANT: "participant",
+        }.get(rule, "coordinator")
         assert rule in (*Rule, *Permission), route
         visits[actor].append(route.url(app, values))
     visits["coordinator"] += ["/", "/t/alpha/services/999999"]  # the dashboard, and a page that is not found
@@ -136,7 +148,13 @@ def test_every_page_in_every_language(tour, make, live_server, new_page):
     checked = 0
     for actor, urls in visits.items():
         page = new_page(locale="it")
-        if people[actor] is not None:
+        if actor == "participant":
+            # Someone who joined the workshop with its code.
+            page.goto(f"{live_server}/w/{people[actor].join_code}/consent")
+            page.locator("input[name=consent]").check()
+            page.locator("form.narrow-form button[type=submit]").click()
+            expect(page.locator("form.keeps-draft")).to_have_count(1)
+        elif people[actor] is not None:
             page.goto(f"{live_server}/login")
             page.locator("input[name=email]").fill(people[actor].email)
             page.locator("input[name=password]").fill(make.PASSWORD)

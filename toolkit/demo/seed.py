@@ -22,6 +22,9 @@ ACCOUNTS = (
     ("coordinatore.lagoverde@example.org", "Stefano Barbieri", Role.COORDINATOR, "coordinator of Lagoverde"),
 )
 
+#: The code of the demo's open workshop, to try joining from a phone.
+DEMO_JOIN_CODE = "K7P4QX"
+
 DEMO_LOGINS = {
     "password": DEMO_PASSWORD,
     "accounts": [(email, label) for email, _name, _role, label in ACCOUNTS],
@@ -130,7 +133,7 @@ def load_demo_process(territory, associations) -> None:
             starts_at=datetime(2026, 11, 14, 17, 30, tzinfo=UTC),
             place="Centro interculturale, via dei Tigli 4",
             state=WorkshopState.OPEN,
-            join_code="K7P4QX",
+            join_code=DEMO_JOIN_CODE,
         ),
         Workshop(
             territory_id=territory.id,
@@ -143,6 +146,7 @@ def load_demo_process(territory, associations) -> None:
     ]
     process.workshops.extend(workshops)
     db.session.flush()
+    _agendas(territory, workshops)
     participants = [
         Participant(
             territory_id=territory.id,
@@ -156,6 +160,7 @@ def load_demo_process(territory, associations) -> None:
     ]
     db.session.add_all(participants)
     db.session.flush()
+    _service_choices(process, workshops[1], participants, service)
     barriers = []
     for number, (prefix, language, text, positions, frequency, severity, groups, author) in enumerate(
         BARRIERS
@@ -191,3 +196,63 @@ def load_demo_process(territory, associations) -> None:
                 barriers=[barriers[index]],
             )
         )
+
+
+def _agendas(territory, workshops) -> None:
+    """Every workshop gets the territory's default agenda; the open one is on its barrier round."""
+    from datetime import UTC, datetime
+
+    from ..processes.models import StepKind, StepTemplate
+    from ..workshops import operations as live
+
+    templates = db.session.scalars(
+        db.select(StepTemplate).where(StepTemplate.territory_id == territory.id).order_by(StepTemplate.position)
+    ).all()
+    for workshop in workshops:
+        live.build_agenda(workshop, list(templates))
+    db.session.flush()
+    running = next(w for w in workshops if w.join_code)
+    step = next(s for s in running.steps if s.kind is StepKind.BARRIER_ROUND)
+    running.current_step = step
+    step.started_at = datetime.now(UTC)
+    running.opened_at = step.started_at
+
+
+def _service_choices(process, workshop, participants, service) -> None:
+    """Services the room proposed, with reasons in several languages, and the dots placed on them."""
+    from ..workshops import operations as live
+    from ..workshops.models import DotVote
+
+    reasons = (
+        ("Anagrafe", "it", "Per la residenza servono documenti che nessuno ti spiega."),
+        ("Anagrafe", "ar", "لا أحد يشرح الأوراق المطلوبة للإقامة."),
+        ("Medico di famiglia", "uk", "Важко записатися до лікаря без італійської."),
+        ("Iscrizione scolastica", "zh", "网上报名只有意大利语。"),
+        ("Questura", "bn", "অপেক্ষার সময় অনেক বেশি।"),
+    )
+    candidates = {}
+    for index, (prefix, language, reason) in enumerate(reasons):
+        proposal = live.propose_service(
+            process,
+            service=service(prefix),
+            name="",
+            reason=reason,
+            language=language,
+            submission_key=None,
+            workshop=workshop,
+            participant=participants[index % len(participants)],
+        )
+        db.session.flush()
+        candidates[prefix] = proposal.candidate
+    dots = {"Anagrafe": (3, 2, 2), "Medico di famiglia": (2, 1), "Iscrizione scolastica": (1, 2), "Questura": (2,)}
+    for prefix, placed in dots.items():
+        for number, count in enumerate(placed):
+            db.session.add(
+                DotVote(
+                    territory_id=process.territory_id,
+                    workshop_id=workshop.id,
+                    participant_id=participants[number % len(participants)].id,
+                    candidate_id=candidates[prefix].id,
+                    dots=count,
+                )
+            )
