@@ -17,6 +17,7 @@ ENVIRONMENT_SETTINGS = {
     "MAIL_FROM": str,
     "MAIL_USE_TLS": lambda value: value.lower() in ("1", "true", "yes"),
     "RATELIMIT_STORAGE_URI": str,
+    "JOIN_FAILURE_LIMIT": str,
     "SESSION_COOKIE_SECURE": lambda value: value.lower() in ("1", "true", "yes"),
     "PROXY_COUNT": int,
 }

@@ -206,7 +206,9 @@ def _agendas(territory, workshops) -> None:
     from ..workshops import operations as live
 
     templates = db.session.scalars(
-        db.select(StepTemplate).where(StepTemplate.territory_id == territory.id).order_by(StepTemplate.position)
+        db.select(StepTemplate)
+        .where(StepTemplate.territory_id == territory.id)
+        .order_by(StepTemplate.position)
     ).all()
     for workshop in workshops:
         live.build_agenda(workshop, list(templates))
@@ -244,7 +246,12 @@ def _service_choices(process, workshop, participants, service) -> None:
         )
         db.session.flush()
         candidates[prefix] = proposal.candidate
-    dots = {"Anagrafe": (3, 2, 2), "Medico di famiglia": (2, 1), "Iscrizione scolastica": (1, 2), "Questura": (2,)}
+    dots = {
+        "Anagrafe": (3, 2, 2),
+        "Medico di famiglia": (2, 1),
+        "Iscrizione scolastica": (1, 2),
+        "Questura": (2,),
+    }
     for prefix, placed in dots.items():
         for number, count in enumerate(placed):
             db.session.add(
