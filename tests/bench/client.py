@@ -138,7 +138,7 @@ async def join_all(base_url: str, code: str, count: int, result: Result) -> list
         async with gate:
             try:
                 await join(session, code, PHONE_LANGUAGES[index % len(PHONE_LANGUAGES)])
-            except (Failed, aiohttp.ClientError, asyncio.TimeoutError, KeyError) as error:
+            except (TimeoutError, Failed, aiohttp.ClientError, KeyError) as error:
                 result.error(f"join: {error!r}")
 
     await asyncio.gather(*(one(i, s) for i, s in enumerate(sessions)))
@@ -167,7 +167,7 @@ async def poll_live(base_url: str, code: str, phones: int, seconds: float) -> Re
                         await _expect(response, 200, 304)
                         etag = response.headers.get("ETag", etag)
                     result.latencies.append(time.perf_counter() - start)
-                except (Failed, aiohttp.ClientError, asyncio.TimeoutError) as error:
+                except (TimeoutError, Failed, aiohttp.ClientError) as error:
                     result.error(str(error) or type(error).__name__)
                 moment += POLL_INTERVAL
 
@@ -241,7 +241,7 @@ async def submit_forms(
                 result.latencies.append(time.perf_counter() - start)
                 if not location.endswith(form_path):
                     raise Failed(f"redirected to {location}")
-            except (Failed, aiohttp.ClientError, asyncio.TimeoutError, KeyError) as error:
+            except (TimeoutError, Failed, aiohttp.ClientError, KeyError) as error:
                 result.error(str(error) or type(error).__name__)
                 page = None
 

@@ -620,6 +620,7 @@ def issue_return_code():
     return render_template(
         "live/return_code.html",
         workshop=_workshop(),
+        participant=participant,
         code=formatted,
         link=link,
         qr=qr.svg_data_uri(scale=6, border=2, dark="#000", light="#fff"),
