@@ -27,6 +27,11 @@ test: $(VENV)/.installed-test system-packages test-system-packages translations 
 		echo "== PostgreSQL not reachable at $(TEST_DATABASE_URL): PostgreSQL pass skipped =="; \
 	fi
 
+# Load test on SQLite (not part of `make test`): gunicorn with toolkit/gunicorn_conf.py, against a minimal Flask app.
+bench: $(VENV)/.installed translations
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python -m tests.bench.run
+
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check toolkit tests
 	$(BIN)/ruff format --check toolkit tests

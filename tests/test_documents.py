@@ -133,10 +133,10 @@ def words_only(text: str) -> str:
 
 
 def shows(text: str, label: str) -> bool:
-    """Whether the PDF text holds ``label``. pdftotext gives a line mixing Arabic and Latin runs in an order of
-    its own, so such a label is looked for word by word."""
+    """Whether the PDF text holds ``label``. pdftotext gives right-to-left text in an order of its own (a line
+    mixing Arabic and Latin runs, the lines of a wrapped sentence), so such a label is looked for word by word."""
     directions = {unicodedata.bidirectional(c) for c in label}
-    if {"R", "AL"} & directions and "L" in directions:
+    if {"R", "AL"} & directions:
         return all(words_only(word) in words_only(text) for word in label.split())
     return words_only(label) in words_only(text)
 

@@ -37,7 +37,8 @@ graceful_timeout = 30
 max_requests = 5000
 max_requests_jitter = 500
 # The worker heartbeat file lives in memory, so a slow disk cannot make gunicorn kill healthy workers.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+_SHARED_MEMORY = "/dev/shm"  # noqa: S108 (gunicorn makes its own private file in it)
+worker_tmp_dir = _SHARED_MEMORY if os.path.isdir(_SHARED_MEMORY) else None
 
 # Trust forwarded headers only from the proxies named in the environment (none by default).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")
