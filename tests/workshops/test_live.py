@@ -273,3 +273,37 @@ def test_the_return_code_brings_back_ones_own_contributions(app, client, make):
     assert later.post(edit_url, data=edit).status_code == 302
     assert barrier.text == "Il mio racconto, corretto"
     assert _count(barrier_models.Testimony) == 0
+
+
+def test_a_busy_database_gives_the_barrier_back_whole(tmp_path, make, monkeypatch):
+    """While another writer holds SQLite's lock, the phone gets its text back with a clear message, and the
+    same form sent again once the database is free is stored once."""
+    from toolkit import create_app, database
+
+    from ..conftest import CsrfClient, _config
+
+    monkeypatch.setattr(database, "SQLITE_BUSY_TIMEOUT_MS", 50)
+    app = create_app(_config(f"sqlite:///{tmp_path / 'busy.sqlite'}"))
+    app.test_client_class = CsrfClient
+    with app.app_context():
+        db.create_all()
+        workshop = make.live_workshop(make.territory("busy"), StepKind.BARRIER_ROUND)
+        phone = join(app.test_client(), workshop, language="en")
+        data = barrier_fields(
+            phone, workshop, workshop.process.services[0], text="Scritto mentre era occupato"
+        )
+        with db.engine.connect() as blocker:
+            blocker.exec_driver_sql("BEGIN IMMEDIATE")
+            response = phone.post(
+                f"/w/{workshop.join_code}/barriers", data=data, headers={"Accept-Language": "en"}
+            )
+            blocker.exec_driver_sql("ROLLBACK")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 503
+        assert "The database is busy for a moment" in page
+        assert "Scritto mentre era occupato</textarea>" in page
+        assert phone.post(f"/w/{workshop.join_code}/barriers", data=data).status_code == 302
+        assert phone.post(f"/w/{workshop.join_code}/barriers", data=data).status_code == 302
+        assert _count(Barrier) == 1
+        db.session.remove()
+        db.engine.dispose()
