@@ -142,6 +142,8 @@ def test_a_workshop_from_joining_to_the_return_code(
     _follow(small, True, proposals["it"])
     _follow(arabic, True, proposals["ar"])
     _follow(offline, False, proposals["it"])
+    assert_accessible(small)
+    assert_accessible(arabic)
     service_label = {lang: words(app, lang, "Service") for lang in ("it", "ar")}
     first_name = {lang: _localized(app, first_service.name, lang) for lang in ("it", "ar")}
     small.get_by_label(service_label["it"], exact=True).select_option(label=first_name["it"])

@@ -166,8 +166,10 @@ def test_authors_edit_and_withdraw_their_own_barriers_only(app, client, make):
     service = workshop.process.services[0]
     client.post(f"/w/{workshop.join_code}/barriers", data=barrier_fields(client, workshop, service))
     barrier = db.session.scalar(select(Barrier))
-    other = join(app.test_client(), workshop)
-    assert other.get(f"/w/{workshop.join_code}/barriers/{barrier.id}/edit").status_code == 403
+    other = join(app.test_client(), workshop, language="en")
+    refused = other.get(f"/w/{workshop.join_code}/barriers/{barrier.id}/edit")
+    assert refused.status_code == 403
+    assert "This is not your contribution" in refused.get_data(as_text=True)
     assert other.post(f"/w/{workshop.join_code}/barriers/{barrier.id}/withdraw").status_code == 403
 
     data = barrier_fields(client, workshop, service, text="Testo corretto", testimony="Mi è successo ieri")

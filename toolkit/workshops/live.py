@@ -500,7 +500,8 @@ def _apply(form: BarrierForm, barrier: Barrier, workshop: Workshop | None) -> No
 def _own_barrier(participant: Participant, barrier_id: int) -> Barrier:
     barrier = db.get_or_404(Barrier, barrier_id)
     if barrier.participant_id != participant.id:
-        abort(403)
+        page = render_template("live/not_yours.html", workshop=_workshop(), participant=participant)
+        abort(make_response(page, 403))
     return barrier
 
 
