@@ -40,6 +40,10 @@ max_requests_jitter = 500
 _SHARED_MEMORY = "/dev/shm"  # noqa: S108 (gunicorn makes its own private file in it)
 worker_tmp_dir = _SHARED_MEMORY if os.path.isdir(_SHARED_MEMORY) else None
 
+# No control socket (gunicornc): restarts go through the service manager's signals, and two servers on one
+# machine would otherwise share the same socket path in $HOME.
+control_socket_disable = True
+
 # Trust forwarded headers only from the proxies named in the environment (none by default).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "")
 

@@ -173,10 +173,13 @@ def machine() -> list[str]:
     except OSError:
         pass
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    load = os.getloadavg()[0]
+    busy = "  (busy: other programs use the CPU, figures will be low)" if load > 0.5 else ""
     return [
         f"date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         f"CPU: {os.cpu_count()} x {model or platform.processor() or 'unknown'}, memory {memory:.1f} GiB",
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {platform.platform()}",
+        f"load average before the run: {load:.2f}{busy}",
     ]
 
 

@@ -233,3 +233,26 @@ def test_an_association_sends_input_and_follows_its_status(app, make, login):
     page = client.get(url).get_data(as_text=True)
     assert "Mancano mediatori" in page and "Già segnalato" in page
     assert login(make.user(Role.OPERATOR, territory)).get(url).status_code == 403
+
+
+def test_the_poster_and_the_paper_form_are_pdfs_to_print(app, make, login, tmp_path):
+    import re
+    import subprocess
+
+    territory = make.territory("alpha")
+    workshop = make.live_workshop(territory)
+    client = login(make.user(Role.FACILITATOR, territory))
+    poster = client.get(f"/t/alpha/workshops/{workshop.id}/poster.pdf")
+    assert poster.status_code == 200 and poster.mimetype == "application/pdf"
+    (tmp_path / "poster.pdf").write_bytes(poster.data)
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "poster.pdf"), "-"], capture_output=True, text=True
+    ).stdout
+    assert operations.format_code(workshop.join_code) in text
+    assert f"/w/{workshop.join_code}" in text
+    paper = client.get(f"/t/alpha/processes/{workshop.process_id}/paper-form-uk.pdf")
+    assert paper.status_code == 200 and paper.mimetype == "application/pdf"
+    (tmp_path / "paper.pdf").write_bytes(paper.data)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "paper.pdf")], capture_output=True, text=True).stdout
+    assert re.search(r"^Pages:\s+1$", info, re.MULTILINE)
+    assert client.get(f"/t/alpha/processes/{workshop.process_id}/paper-form-xx.pdf").status_code == 404

@@ -36,7 +36,7 @@ from wtforms.validators import ValidationError
 from ..access import Rule, access, form_page
 from ..barriers.models import Barrier, BarrierStatus, Frequency, Severity
 from ..extensions import db, limiter
-from ..forms import render_form, saving
+from ..forms import BaseForm, form_status, render_form, saving
 from ..processes.models import Participant, ParticipantRole, Process, StepKind, Workshop, WorkshopState
 from ..services.models import BarrierCategory, Service
 from ..territories.models import Territory
@@ -316,10 +316,6 @@ def poll():
     return response
 
 
-def _refuse(message: str, form):
-    form.form_errors.append(message)
-
-
 def _refusal_message(reason: str, workshop: Workshop, placed: int = 0) -> str:
     if reason == "closed":
         return _("The workshop is closed: nothing more can be added.")
@@ -346,7 +342,7 @@ def _open_or_refuse(workshop: Workshop, form) -> bool:
     return False
 
 
-def _stored_once(form, outcome, model, key: str | None) -> bool:
+def _stored_once(model, key: str | None) -> bool:
     """After a failed commit: true when the same form had already been stored (a repeat), so it counts as sent."""
     return bool(key) and db.session.scalar(select(model.id).where(model.submission_key == key)) is not None
 
@@ -377,17 +373,11 @@ def propose_service():
                 )
         except IntegrityError:
             db.session.rollback()
-            outcome.saved = _stored_once(form, outcome, ServiceProposal, form.submission_key.data)
+            outcome.saved = _stored_once(ServiceProposal, form.submission_key.data)
         if outcome.saved:
             flash(_("Thank you: your proposal is on the board."), "success")
             return redirect(url_for("live.step"))
-    return _step_page(workshop, participant, _status(form), proposal_form=form)
-
-
-def _status(form) -> int:
-    from ..forms import form_status
-
-    return form_status(form)
+    return _step_page(workshop, participant, form_status(form), proposal_form=form)
 
 
 @bp.post("/w/<workshop_code>/votes")
@@ -395,8 +385,6 @@ def _status(form) -> int:
 @form_page
 def vote():
     """Place dots: one number per service; the whole allocation replaces the previous one."""
-    from ..forms import BaseForm
-
     participant, answer = _participant_or_join()
     if answer is not None:
         return answer
@@ -454,7 +442,7 @@ def new_barrier():
     ):
         flash(_("Thank you: your contribution is saved."), "success")
         return redirect(url_for("live.step"))
-    return _step_page(workshop, participant, _status(form), barrier_form=form)
+    return _step_page(workshop, participant, form_status(form), barrier_form=form)
 
 
 def _save_new_barrier(form: BarrierForm, workshop: Workshop | None, **author) -> bool:
@@ -477,7 +465,7 @@ def _save_new_barrier(form: BarrierForm, workshop: Workshop | None, **author) ->
             _apply(form, barrier, workshop)
     except IntegrityError:
         db.session.rollback()
-        return _stored_once(form, None, Barrier, key)
+        return _stored_once(Barrier, key)
     return outcome.saved
 
 
