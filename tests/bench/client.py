@@ -40,13 +40,16 @@ PHONE_LANGUAGES = (None, "ar", "en", "zh", "fr", None, "uk", "bn")
 POLL_INTERVAL = 2.0
 
 
-def form_inputs(page: str) -> dict[str, str]:
-    """The first value of each named input of a page (the CSRF token, the submission key...)."""
+def form_inputs(page: str, *names: str) -> dict[str, str]:
+    """The first value of each named input of a page (the CSRF token, the submission key...); with ``names``,
+    stop reading once these are found (the client shares the CPU with the servers)."""
     values: dict[str, str] = {}
-    for tag in _INPUT.findall(page):
-        attributes = dict(_ATTRIBUTE.findall(tag))
+    for match in _INPUT.finditer(page):
+        attributes = dict(_ATTRIBUTE.findall(match.group()))
         if "name" in attributes:
             values.setdefault(attributes["name"], html.unescape(attributes.get("value", "")))
+        if names and all(name in values for name in names):
+            break
     return values
 
 
@@ -111,14 +114,14 @@ async def join(session: aiohttp.ClientSession, code: str, language: str | None) 
     async with session.get(f"/w/{code}", allow_redirects=False) as response:
         page = await _expect(response, 200)
     if language:
-        token = form_inputs(page)["csrf_token"]
+        token = form_inputs(page, "csrf_token")["csrf_token"]
         data = {"csrf_token": token, "language": language, "next": f"/w/{code}/consent"}
         async with session.post("/language", data=data, allow_redirects=False) as response:
             await _expect(response, 302)
     async with session.get(f"/w/{code}/consent", allow_redirects=False) as response:
         page = await _expect(response, 200)
     data = {
-        "csrf_token": form_inputs(page)["csrf_token"],
+        "csrf_token": form_inputs(page, "csrf_token")["csrf_token"],
         "pseudonym": random.choice(("", "Amina", "小王", "Ion")),
         "role": "resident",
         "consent": "y",
@@ -225,7 +228,7 @@ async def submit_forms(
                     async with session.get(form_path, allow_redirects=False) as response:
                         page = await _expect(response, 200)
                     result.companion_latencies.append(time.perf_counter() - start)
-                hidden = form_inputs(page)
+                hidden = form_inputs(page, "csrf_token", "submission_key")
                 data = [
                     ("csrf_token", hidden["csrf_token"]),
                     ("submission_key", hidden["submission_key"]),

@@ -34,6 +34,10 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 GUNICORN_CONFIG = "python:toolkit.gunicorn_conf"
 
+#: Share of the CPU used by other programs above which the figures would not be the app's; how long to wait.
+BUSY = 0.15
+QUIET_WAIT = 120
+
 #: Targets of the issue.
 POLL_P95_MS = 100
 MIN_RATIO = 0.15
@@ -162,6 +166,24 @@ def wait_until_up(url: str, server: subprocess.Popen, log: Path, seconds: float 
     raise SystemExit(f"gunicorn did not answer at {url} within {seconds:.0f} s:\n{log.read_text()}")
 
 
+def cpu_busy(seconds: float = 1.0) -> float:
+    """Share of the CPU time used by any program during ``seconds`` (Linux; 0 elsewhere)."""
+
+    def sample() -> tuple[int, int]:
+        values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        idle = values[3] + values[4]  # idle, iowait
+        return sum(values), idle
+
+    try:
+        total_before, idle_before = sample()
+        time.sleep(seconds)
+        total_after, idle_after = sample()
+    except OSError:
+        return 0.0
+    total = total_after - total_before
+    return 1 - (idle_after - idle_before) / total if total else 0.0
+
+
 def machine() -> list[str]:
     model = ""
     try:
@@ -173,13 +195,17 @@ def machine() -> list[str]:
     except OSError:
         pass
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    load = os.getloadavg()[0]
-    busy = "  (busy: other programs use the CPU, figures will be low)" if load > 0.5 else ""
+    busy = cpu_busy()
+    deadline = time.monotonic() + QUIET_WAIT
+    while busy > BUSY and time.monotonic() < deadline:
+        print(f"CPU {busy:.0%} busy with other programs: waiting for it to calm down ...", flush=True)
+        busy = cpu_busy(5)
+    warning = "  (other programs use the CPU: the figures will be low)" if busy > BUSY else ""
     return [
         f"date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
         f"CPU: {os.cpu_count()} x {model or platform.processor() or 'unknown'}, memory {memory:.1f} GiB",
         f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {platform.platform()}",
-        f"load average before the run: {load:.2f}{busy}",
+        f"CPU busy in the second before the run: {busy:.0%}{warning}",
     ]
 
 

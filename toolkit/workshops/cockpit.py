@@ -36,7 +36,7 @@ from ..processes.models import Phase, Process, StepTemplate, Workshop, WorkshopS
 from ..services.models import Service
 from . import operations
 from .forms import CategoriesForm, ConfirmServicesForm, HideForm, MergeForm, ProcessForm, WorkshopForm
-from .live import _categories, _save_new_barrier, barrier_form, board_barriers
+from .live import _categories, _save_new_barrier, barrier_count, barrier_form, board_barriers
 from .models import ServiceCandidate
 
 bp = Blueprint("workshops", __name__, url_prefix="/t/<territory_slug>")
@@ -194,7 +194,7 @@ def cockpit(workshop_id: int):
         code=operations.format_code(workshop.join_code) if workshop.join_code else None,
         templates=_templates(),
         ranking=operations.ranking(workshop.process),
-        barriers=board_barriers(workshop),
+        barrier_total=barrier_count(workshop),
         participants=_participant_count(workshop),
     )
 
@@ -237,7 +237,8 @@ def _board_context(workshop: Workshop) -> dict:
         "step": step,
         "kind": step.kind if step else None,
         "ranking": operations.ranking(workshop.process),
-        "barriers": board_barriers(workshop),
+        "barriers": board_barriers(workshop, limit=12),
+        "barrier_total": barrier_count(workshop),
         "participants": _participant_count(workshop),
     }
 
@@ -359,7 +360,9 @@ def hide_barrier(workshop_id: int, barrier_id: int):
 def merge_barrier(workshop_id: int, barrier_id: int):
     workshop, barrier = _moderated_barrier(workshop_id, barrier_id)
     form = MergeForm()
-    form.into.choices = [(b.id, str(b.id)) for b in board_barriers(workshop) if b.id != barrier.id]
+    form.into.choices = [
+        (b.id, str(b.id)) for b in board_barriers(workshop, limit=None) if b.id != barrier.id
+    ]
     survivor = db.session.get(Barrier, form.into.data) if form.validate_on_submit() else None
     try:
         if survivor is None or survivor.process_id != workshop.process_id:

@@ -28,7 +28,7 @@ from flask import (
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_wtf.csrf import validate_csrf
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from wtforms.validators import ValidationError
@@ -245,20 +245,35 @@ def barrier_form(workshop: Workshop, **kwargs) -> BarrierForm:
     return BarrierForm(services=_services_in_scope(workshop), categories=_categories(), **kwargs)
 
 
-def board_barriers(workshop: Workshop) -> list[Barrier]:
-    """The barriers of the workshop's process that the room can see, newest first."""
+#: How many of the latest barriers phones and the projector show: enough to read, light for 200 phones.
+BOARD_SIZE = 10
+
+
+def _visible_barriers(workshop: Workshop):
+    return select(Barrier).where(
+        Barrier.process_id == workshop.process_id, Barrier.status.in_(BarrierStatus.visible())
+    )
+
+
+def board_barriers(workshop: Workshop, limit: int | None = BOARD_SIZE) -> list[Barrier]:
+    """The latest barriers of the workshop's process that the room can see, newest first."""
     return list(
         db.session.scalars(
-            select(Barrier)
-            .where(Barrier.process_id == workshop.process_id, Barrier.status.in_(BarrierStatus.visible()))
+            _visible_barriers(workshop)
             .options(
                 selectinload(Barrier.categories),
                 selectinload(Barrier.supports),
                 selectinload(Barrier.service),
             )
             .order_by(Barrier.created_at.desc(), Barrier.id.desc())
+            .limit(limit)
         )
     )
+
+
+def barrier_count(workshop: Workshop) -> int:
+    """How many barriers of the workshop's process the room can see."""
+    return db.session.scalar(select(func.count()).select_from(_visible_barriers(workshop).subquery()))
 
 
 def _step_page(workshop: Workshop, participant: Participant, status: int = 200, **forms):
@@ -277,9 +292,11 @@ def _step_page(workshop: Workshop, participant: Participant, status: int = 200, 
     elif kind is StepKind.BARRIER_ROUND:
         context["barrier_form"] = forms.get("barrier_form") or barrier_form(workshop, formdata=None)
         context["barriers"] = board_barriers(workshop)
+        context["barrier_total"] = barrier_count(workshop)
     elif kind is StepKind.SYNTHESIS:
         context["ranking"] = operations.ranking(workshop.process)
         context["barriers"] = board_barriers(workshop)
+        context["barrier_total"] = barrier_count(workshop)
     return render_template("live/step.html", **context), status
 
 
