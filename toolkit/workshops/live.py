@@ -245,8 +245,9 @@ def barrier_form(workshop: Workshop, **kwargs) -> BarrierForm:
     return BarrierForm(services=_services_in_scope(workshop), categories=_categories(), **kwargs)
 
 
-#: How many of the latest barriers phones and the projector show: enough to read, light for 200 phones.
+#: How many of the latest barriers phones show: enough to read, light for 200 phones (fewer under the form).
 BOARD_SIZE = 10
+BOARD_SIZE_UNDER_FORM = 5
 
 
 def _visible_barriers(workshop: Workshop):
@@ -291,7 +292,7 @@ def _step_page(workshop: Workshop, participant: Participant, status: int = 200, 
         context["vote_errors"] = forms.get("vote_errors", [])
     elif kind is StepKind.BARRIER_ROUND:
         context["barrier_form"] = forms.get("barrier_form") or barrier_form(workshop, formdata=None)
-        context["barriers"] = board_barriers(workshop)
+        context["barriers"] = board_barriers(workshop, limit=BOARD_SIZE_UNDER_FORM)
         context["barrier_total"] = barrier_count(workshop)
     elif kind is StepKind.SYNTHESIS:
         context["ranking"] = operations.ranking(workshop.process)
