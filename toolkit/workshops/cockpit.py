@@ -33,10 +33,17 @@ from ..forms import render_form, saving
 from ..i18n import LANGUAGES
 from ..processes.labels import FREQUENCIES, SEVERITIES
 from ..processes.models import Phase, Process, StepTemplate, Workshop, WorkshopStep
-from ..services.models import Service
 from . import operations
 from .forms import CategoriesForm, ConfirmServicesForm, HideForm, MergeForm, ProcessForm, WorkshopForm
-from .live import _categories, _save_new_barrier, barrier_count, barrier_form, board_barriers
+from .live import (
+    _categories,
+    _save_new_barrier,
+    barrier_count,
+    barrier_form,
+    board_barriers,
+    catalogue,
+    services_in_scope,
+)
 from .models import ServiceCandidate
 
 bp = Blueprint("workshops", __name__, url_prefix="/t/<territory_slug>")
@@ -406,10 +413,7 @@ def type_in_barrier(workshop_id: int):
 
 def _confirm_form(process: Process) -> ConfirmServicesForm:
     form = ConfirmServicesForm(formdata=None)
-    services = db.session.scalars(select(Service).where(Service.archived_at.is_(None))).all()
-    form.services.choices = sorted(
-        ((s.id, localize(s.name).text) for s in services), key=lambda choice: choice[1].casefold()
-    )
+    form.services.choices = [(s.id, localize(s.name).text) for s in catalogue()]
     form.services.data = [s.id for s in process.services]
     return form
 
@@ -455,7 +459,7 @@ def confirm_services(workshop_id: int):
     """The facilitator confirms the services the process works on (usually the top of the ranking)."""
     workshop = _workshop(workshop_id)
     form = ConfirmServicesForm()
-    services = {s.id: s for s in db.session.scalars(select(Service).where(Service.archived_at.is_(None)))}
+    services = {s.id: s for s in catalogue()}
     form.services.choices = [(sid, str(sid)) for sid in services]
     if form.validate_on_submit():
         operations.confirm_services(workshop.process, [services[sid] for sid in form.services.data])
@@ -509,9 +513,7 @@ def paper_form(process_id: int, lang: str):
     if lang not in LANGUAGES:
         abort(404)
     process = db.get_or_404(Process, process_id)
-    services = list(process.services) or list(
-        db.session.scalars(select(Service).where(Service.archived_at.is_(None)))
-    )
+    services = services_in_scope(process)
     with force_locale(lang):
         context = {
             "services": sorted(localize(s.name, lang).text for s in services),
@@ -571,7 +573,4 @@ def organisation_input(process_id: int):
 def _organisation_form(process: Process):
     from .forms import BarrierForm
 
-    services = list(process.services) or list(
-        db.session.scalars(select(Service).where(Service.archived_at.is_(None)))
-    )
-    return BarrierForm(services=services, categories=_categories())
+    return BarrierForm(services=services_in_scope(process), categories=_categories())

@@ -219,22 +219,20 @@ def consent():
 # --- the current step --------------------------------------------------------------------------------------
 
 
-def _services_in_scope(workshop: Workshop) -> list[Service]:
-    services = list(workshop.process.services)
-    if not services:
-        services = list(db.session.scalars(select(Service).where(Service.archived_at.is_(None))))
-    return sorted(services, key=lambda s: str(_name(s)).casefold())
+def services_in_scope(process: Process) -> list[Service]:
+    """The services a barrier can be about: those confirmed for the process, else the whole catalogue."""
+    return _by_name(process.services) if process.services else catalogue()
 
 
-def _name(service: Service):
+def catalogue() -> list[Service]:
+    """The territory's services in use, by name in the page's language."""
+    return _by_name(db.session.scalars(select(Service).where(Service.archived_at.is_(None))))
+
+
+def _by_name(services) -> list[Service]:
     from ..content import localize
 
-    return localize(service.name)
-
-
-def _catalogue() -> list[Service]:
-    services = db.session.scalars(select(Service).where(Service.archived_at.is_(None))).all()
-    return sorted(services, key=lambda s: str(_name(s)).casefold())
+    return sorted(services, key=lambda s: localize(s.name).text.casefold())
 
 
 def _categories() -> list[BarrierCategory]:
@@ -242,7 +240,7 @@ def _categories() -> list[BarrierCategory]:
 
 
 def barrier_form(workshop: Workshop, **kwargs) -> BarrierForm:
-    return BarrierForm(services=_services_in_scope(workshop), categories=_categories(), **kwargs)
+    return BarrierForm(services=services_in_scope(workshop.process), categories=_categories(), **kwargs)
 
 
 #: How many of the latest barriers phones show: enough to read, light for 200 phones (fewer under the form).
@@ -283,7 +281,7 @@ def _step_page(workshop: Workshop, participant: Participant, status: int = 200, 
     context = {"workshop": workshop, "participant": participant, "step": step, "kind": kind}
     if kind is StepKind.SERVICE_PROPOSALS:
         context["proposal_form"] = forms.get("proposal_form") or ServiceProposalForm(
-            formdata=None, services=_catalogue()
+            formdata=None, services=catalogue()
         )
         context["ranking"] = operations.ranking(workshop.process)
     elif kind is StepKind.SERVICE_VOTING:
@@ -373,10 +371,10 @@ def propose_service():
     if answer is not None:
         return answer
     workshop = _workshop()
-    catalogue = _catalogue()
-    form = ServiceProposalForm(services=catalogue)
+    services = catalogue()
+    form = ServiceProposalForm(services=services)
     if form.validate_on_submit() and _open_or_refuse(workshop, form):
-        service = next((s for s in catalogue if s.id == form.service.data), None)
+        service = next((s for s in services if s.id == form.service.data), None)
         try:
             with saving(form) as outcome:
                 operations.propose_service(
