@@ -33,9 +33,10 @@ keepalive = 5
 # A request never takes this long; a worker stuck longer is restarted (SQLite waits at most 5 s for a lock).
 timeout = 30
 graceful_timeout = 30
-# Restart each worker now and then (at different moments) so that a slow leak never grows.
-max_requests = 5000
-max_requests_jitter = 500
+# Restart each worker now and then (at different moments) so that a slow leak never grows. Not too often: a new
+# worker takes about a second of CPU to start, and 200 phones make 100 requests a second.
+max_requests = 20000
+max_requests_jitter = 2000
 # The worker heartbeat file lives in memory, so a slow disk cannot make gunicorn kill healthy workers.
 _SHARED_MEMORY = "/dev/shm"  # noqa: S108 (gunicorn makes its own private file in it)
 worker_tmp_dir = _SHARED_MEMORY if os.path.isdir(_SHARED_MEMORY) else None
