@@ -358,11 +358,6 @@ def _open_or_refuse(workshop: Workshop, form) -> bool:
     return False
 
 
-def _stored_once(model, key: str | None) -> bool:
-    """After a failed commit: true when the same form had already been stored (a repeat), so it counts as sent."""
-    return bool(key) and db.session.scalar(select(model.id).where(model.submission_key == key)) is not None
-
-
 @bp.post("/w/<workshop_code>/services")
 @access(Rule.PARTICIPANT)
 @form_page
@@ -389,7 +384,7 @@ def propose_service():
                 )
         except IntegrityError:
             db.session.rollback()
-            outcome.saved = _stored_once(ServiceProposal, form.submission_key.data)
+            outcome.saved = operations.already_sent(ServiceProposal, form.submission_key.data) is not None
         if outcome.saved:
             flash(_("Thank you: your proposal is on the board."), "success")
             return redirect(url_for("live.step"))
@@ -464,7 +459,7 @@ def new_barrier():
 def _save_new_barrier(form: BarrierForm, workshop: Workshop | None, **author) -> bool:
     """Store the barrier of a valid form once, whatever the number of times it is sent."""
     key = form.submission_key.data or None
-    if key and db.session.scalar(select(Barrier.id).where(Barrier.submission_key == key)) is not None:
+    if operations.already_sent(Barrier, key) is not None:
         return True  # sent again (double tap, resend after a timeout): already stored
     process = workshop.process if workshop is not None else author.pop("process")
     barrier = Barrier(
@@ -481,7 +476,7 @@ def _save_new_barrier(form: BarrierForm, workshop: Workshop | None, **author) ->
             _apply(form, barrier, workshop)
     except IntegrityError:
         db.session.rollback()
-        return _stored_once(Barrier, key)
+        return operations.already_sent(Barrier, key) is not None
     return outcome.saved
 
 

@@ -230,7 +230,7 @@ def propose_service(
     organisation_id: int | None = None,
 ) -> ServiceProposal:
     """Add a reason for a service to be worked on; the same catalogue service always gathers on one candidate."""
-    existing = _already_sent(ServiceProposal, submission_key)
+    existing = already_sent(ServiceProposal, submission_key)
     if existing is not None:
         return existing
     candidate = None
@@ -267,7 +267,8 @@ def propose_service(
     return proposal
 
 
-def _already_sent(model, submission_key: str | None):
+def already_sent(model, submission_key: str | None):
+    """The row a form with this submission key already stored, if any (a form sent twice is stored once)."""
     if not submission_key:
         return None
     return db.session.scalar(select(model).where(model.submission_key == submission_key))
