@@ -159,5 +159,39 @@ def contributions(workshop) -> dict[str, int]:
         workshop=workshop,
         participant=participant,
     )
+    db.session.flush()
+    change = proposal_for(workshop, [barrier], participant=participant)
     db.session.commit()
-    return {"barrier_id": barrier.id, "candidate_id": proposal.candidate_id, "participant_id": participant.id}
+    return {
+        "barrier_id": barrier.id,
+        "candidate_id": proposal.candidate_id,
+        "participant_id": participant.id,
+        "proposal_id": change.id,
+    }
+
+
+def proposal_for(workshop, barriers, *, change: str = "Un mediatore culturale allo sportello", **author):
+    """A proposal of ``workshop``'s process answering ``barriers`` (written by ``participant=`` or
+    ``author_id=``), stored through the same operation as the application."""
+    from toolkit.codesign import operations as codesign
+    from toolkit.codesign.models import Proposal
+
+    proposal = Proposal(
+        territory_id=workshop.territory_id,
+        process_id=workshop.process_id,
+        workshop_id=workshop.id,
+        participant_id=author["participant"].id if author.get("participant") else None,
+        author_id=author.get("author_id"),
+    )
+    codesign.save_proposal(
+        proposal,
+        barriers=list(barriers),
+        change=change,
+        who_acts=author.get("who_acts", "Ufficio anagrafe"),
+        resources="",
+        timeline="",
+        expected_effect="",
+        language=author.get("language", "it"),
+    )
+    db.session.commit()
+    return proposal

@@ -95,6 +95,7 @@ def test_ids_of_territory_b_are_not_found_inside_territory_a(app, world, login):
             "workshop_id",
             "barrier_id",
             "candidate_id",
+            "proposal_id",
         }:
             continue
         url = route.url(app, values)

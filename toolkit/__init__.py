@@ -99,6 +99,8 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
+    from .codesign.live import bp as codesign_live_bp
+    from .codesign.views import bp as codesign_bp
     from .main.views import bp as main_bp
     from .processes.agenda import bp as agenda_bp
     from .processes.views import bp as processes_bp
@@ -118,5 +120,7 @@ def _register_blueprints(app: Flask) -> None:
         agenda_bp,
         workshops_bp,
         live_bp,
+        codesign_bp,
+        codesign_live_bp,
     ):
         app.register_blueprint(blueprint)

@@ -44,15 +44,29 @@ class Permission(enum.StrEnum):
     MANAGE_TERRITORY = "manage_territory"
     RUN_WORKSHOPS = "run_workshops"
     SUBMIT_INPUT = "submit_input"
+    WRITE_PROPOSALS = "write_proposals"
+    ASSESS_FEASIBILITY = "assess_feasibility"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.COORDINATOR: frozenset(Permission),
     Role.FACILITATOR: frozenset(
-        {Permission.VIEW_TERRITORY, Permission.RUN_WORKSHOPS, Permission.SUBMIT_INPUT}
+        {
+            Permission.VIEW_TERRITORY,
+            Permission.RUN_WORKSHOPS,
+            Permission.SUBMIT_INPUT,
+            Permission.WRITE_PROPOSALS,
+            # On behalf of an operator's organisation, named with each assessment.
+            Permission.ASSESS_FEASIBILITY,
+        }
     ),
-    Role.ASSOCIATION_MEMBER: frozenset({Permission.VIEW_TERRITORY, Permission.SUBMIT_INPUT}),
-    Role.OPERATOR: frozenset({Permission.VIEW_TERRITORY}),
+    Role.ASSOCIATION_MEMBER: frozenset(
+        {Permission.VIEW_TERRITORY, Permission.SUBMIT_INPUT, Permission.WRITE_PROPOSALS}
+    ),
+    # Operators assess feasibility only for the services their organisation runs (see toolkit.codesign).
+    Role.OPERATOR: frozenset(
+        {Permission.VIEW_TERRITORY, Permission.WRITE_PROPOSALS, Permission.ASSESS_FEASIBILITY}
+    ),
     Role.TRANSLATOR: frozenset({Permission.VIEW_TERRITORY}),
     Role.ADDRESSEE: frozenset({Permission.VIEW_TERRITORY}),
     # Network coordinators read across the territories of their network; they manage nothing inside them.

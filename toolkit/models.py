@@ -3,6 +3,7 @@
 from .accounts.models import RoleAssignment, User
 from .audit import AuditEntry
 from .barriers.models import Barrier, BarrierSupport, Testimony
+from .codesign.models import FeasibilityAssessment, GridPlacement, Proposal, ProposalVote
 from .processes.models import Participant, Process, StepTemplate, Workshop, WorkshopStep
 from .services.models import BarrierCategory, Service
 from .territories.models import Network, Organisation, Territory
@@ -14,10 +15,14 @@ __all__ = [
     "BarrierCategory",
     "BarrierSupport",
     "DotVote",
+    "FeasibilityAssessment",
+    "GridPlacement",
     "Network",
     "Organisation",
     "Participant",
     "Process",
+    "Proposal",
+    "ProposalVote",
     "RoleAssignment",
     "Service",
     "ServiceCandidate",

@@ -124,6 +124,7 @@ def register_web(app: Flask) -> None:
 
 
 def _register_filters(app: Flask) -> None:
+    from .codesign.labels import EFFORT_LEVELS, FEASIBILITY, IMPACT_LEVELS, PROPOSAL_STATUSES
     from .content import localize, missing_languages, territory_text
     from .processes.labels import (
         BARRIER_STATUSES,
@@ -152,6 +153,10 @@ def _register_filters(app: Flask) -> None:
         evidence_kind=EVIDENCE_KINDS.get,
         barrier_status=BARRIER_STATUSES.get,
         participant_role=PARTICIPANT_ROLES.get,
+        feasibility_name=FEASIBILITY.get,
+        proposal_status=PROPOSAL_STATUSES.get,
+        impact_level=IMPACT_LEVELS.get,
+        effort_level=EFFORT_LEVELS.get,
         direction=text_direction,
         html_lang=html_language,
         translated=localize,

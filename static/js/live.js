@@ -111,6 +111,16 @@
     });
   }
 
+  // --- phones: the live chart of the room's vote ---------------------------------------------------------------
+
+  var results = document.querySelector("[data-results]");
+  if (results) {
+    var chart = results.querySelector(".results-chart");
+    poll(results.getAttribute("data-results"), function (data) {
+      if (chart && data.html) { chart.innerHTML = data.html; }
+    });
+  }
+
   // --- step timers -------------------------------------------------------------------------------------------------
 
   var timerHandle = null;

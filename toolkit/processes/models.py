@@ -48,9 +48,17 @@ class StepKind(enum.StrEnum):
     SERVICE_PROPOSALS = "service_proposals"
     SERVICE_VOTING = "service_voting"
     BARRIER_ROUND = "barrier_round"
+    PROPOSAL_ROUND = "proposal_round"
+    PROPOSAL_VOTING = "proposal_voting"
+    PROPOSAL_GRID = "proposal_grid"
     SYNTHESIS = "synthesis"
     BREAK = "break"
     OTHER = "other"
+
+    @property
+    def prioritises(self) -> bool:
+        """Steps where the room prioritises proposals; their results are frozen when the step closes."""
+        return self in (StepKind.PROPOSAL_VOTING, StepKind.PROPOSAL_GRID)
 
 
 class StepTemplate(TerritoryScoped, db.Model):
@@ -175,6 +183,9 @@ class WorkshopStep(TerritoryScoped, db.Model):
     extra_minutes: Mapped[int] = mapped_column(Integer, default=0)
     #: When the room last arrived at this step.
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: For prioritisation steps: when the vote closed, and the ranking as it stood then (the votes are kept).
+    frozen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    results: Mapped[list | None] = mapped_column(JSON)
 
     workshop: Mapped[Workshop] = relationship(back_populates="steps", foreign_keys=[workshop_id])
 

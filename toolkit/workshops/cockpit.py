@@ -203,6 +203,7 @@ def cockpit(workshop_id: int):
         ranking=operations.ranking(workshop.process),
         barrier_total=barrier_count(workshop),
         participants=_participant_count(workshop),
+        **_codesign_context(workshop, workshop.current_step if workshop.is_open else None),
     )
 
 
@@ -239,7 +240,7 @@ def run(workshop_id: int, action: str):
 
 def _board_context(workshop: Workshop) -> dict:
     step = workshop.current_step if workshop.is_open else None
-    return {
+    context = {
         "workshop": workshop,
         "step": step,
         "kind": step.kind if step else None,
@@ -248,6 +249,19 @@ def _board_context(workshop: Workshop) -> dict:
         "barrier_total": barrier_count(workshop),
         "participants": _participant_count(workshop),
     }
+    context.update(_codesign_context(workshop, step))
+    return context
+
+
+def _codesign_context(workshop: Workshop, step: WorkshopStep | None) -> dict:
+    """The proposals of the process, and the ranking of the room's current vote when it is on one."""
+    from ..codesign import operations as codesign
+
+    proposals = codesign.visible_proposals(workshop.process)
+    context = {"proposals": proposals, "results": None}
+    if step is not None and step.kind.prioritises:
+        context["results"] = codesign.results(step, proposals)
+    return context
 
 
 @bp.get("/workshops/<int:workshop_id>/projector")

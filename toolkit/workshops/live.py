@@ -148,7 +148,18 @@ def _token_valid() -> bool:
 
 def _typed_texts() -> list[str]:
     """What a person typed in a form that arrived without a workshop session: shown back so nothing is lost."""
-    names = ("text", "testimony", "reason", "new_name", "groups_affected")
+    names = (
+        "text",
+        "testimony",
+        "reason",
+        "new_name",
+        "groups_affected",
+        "change",
+        "who_acts",
+        "resources",
+        "timeline",
+        "expected_effect",
+    )
     return [request.form[name] for name in names if request.form.get(name, "").strip()]
 
 
@@ -296,6 +307,10 @@ def _step_page(workshop: Workshop, participant: Participant, status: int = 200, 
         context["ranking"] = operations.ranking(workshop.process)
         context["barriers"] = board_barriers(workshop)
         context["barrier_total"] = barrier_count(workshop)
+    elif kind in (StepKind.PROPOSAL_ROUND, StepKind.PROPOSAL_VOTING, StepKind.PROPOSAL_GRID):
+        from ..codesign.live import step_context
+
+        context.update(step_context(workshop, participant, step, forms))
     return render_template("live/step.html", **context), status
 
 
@@ -595,8 +610,14 @@ def mine():
         .order_by(ServiceProposal.id)
     ).all()
     votes = operations.votes_of(participant)
+    from ..codesign.models import Proposal
+
+    my_proposals = db.session.scalars(
+        select(Proposal).where(Proposal.participant_id == participant.id).order_by(Proposal.id)
+    ).all()
     return render_template(
         "live/mine.html",
+        my_proposals=my_proposals,
         workshop=workshop,
         participant=participant,
         barriers=barriers,

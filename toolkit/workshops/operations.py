@@ -133,6 +133,7 @@ def open_workshop(workshop: Workshop) -> None:
 
 
 def _arrive(workshop: Workshop, step: WorkshopStep) -> None:
+    _leave_step(workshop)
     workshop.current_step = step
     step.started_at = now()
     step.extra_minutes = 0
@@ -157,8 +158,17 @@ def extend_step(workshop: Workshop, minutes: int) -> None:
     bump(workshop, step=True)
 
 
+def _leave_step(workshop: Workshop) -> None:
+    """The room leaves its current step: a prioritisation step's vote closes, its results frozen."""
+    from ..codesign.operations import freeze
+
+    if workshop.current_step is not None and workshop.current_step.kind.prioritises:
+        freeze(workshop.current_step)
+
+
 def close_workshop(workshop: Workshop) -> None:
     """End the workshop: nobody can join or add anything; people keep their return codes."""
+    _leave_step(workshop)
     workshop.state = WorkshopState.CLOSED
     workshop.closed_at = now()
     bump(workshop, step=True)
@@ -290,6 +300,12 @@ def candidates(process: Process) -> list[ServiceCandidate]:
     )
 
 
+def lock_ballot(participant: Participant) -> None:
+    """Serialise the ballots of one participant: requests that race (two taps, two tabs) are applied one after
+    the other, so that together they never exceed the limits."""
+    db.session.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
+
+
 def votes_of(participant: Participant) -> dict[int, int]:
     rows = db.session.execute(
         select(DotVote.candidate_id, DotVote.dots).where(DotVote.participant_id == participant.id)
@@ -301,6 +317,7 @@ def cast_votes(workshop: Workshop, participant: Participant, allocation: dict[in
     """Replace the participant's dots with ``allocation`` (candidate id -> dots), within the workshop's limits."""
     if workshop.state is not WorkshopState.OPEN:
         raise Refused("closed")
+    lock_ballot(participant)
     allowed = {candidate.id for candidate in candidates(workshop.process)}
     allocation = {cid: dots for cid, dots in allocation.items() if dots}
     if any(cid not in allowed for cid in allocation):

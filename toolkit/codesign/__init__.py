@@ -1,0 +1,1 @@
+"""Co-design: proposals that answer barriers, operators' feasibility, prioritisation and the phase synthesis."""

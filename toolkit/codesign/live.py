@@ -1,0 +1,269 @@
+"""Co-design on the participants' phones: writing proposals from the barriers, placing dots on them, placing them
+on the impact/effort grid, and the live results of the room."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..access import Rule, access, form_page
+from ..extensions import db
+from ..forms import BaseForm, render_form, saving
+from ..processes.models import Participant, StepKind, Workshop, WorkshopStep
+from ..workshops.live import _participant_or_join, _step_page, _workshop
+from ..workshops.operations import Refused
+from . import operations
+from .forms import ProposalForm
+from .models import Proposal, ProposalStatus
+
+bp = Blueprint("codesign_live", __name__)
+
+
+def step_context(workshop: Workshop, participant: Participant, step: WorkshopStep, forms: dict) -> dict:
+    """What a phone shows during a co-design step."""
+    process = workshop.process
+    proposals = operations.visible_proposals(process)
+    context = {"proposals": proposals}
+    if step.kind is StepKind.PROPOSAL_ROUND:
+        context["proposal_form"] = forms.get("codesign_form") or ProposalForm(
+            formdata=None, barriers=operations.addressable_barriers(process)
+        )
+    elif step.kind is StepKind.PROPOSAL_VOTING:
+        context["results"] = operations.results(step, proposals)
+        context["my_votes"] = forms.get("typed_votes") or operations.votes_in(step, participant)
+        context["vote_errors"] = forms.get("vote_errors", [])
+    elif step.kind is StepKind.PROPOSAL_GRID:
+        context["results"] = operations.results(step, proposals)
+        context["my_places"] = forms.get("typed_places") or operations.placements_in(step, participant)
+        context["vote_errors"] = forms.get("vote_errors", [])
+    return context
+
+
+@bp.post("/w/<workshop_code>/proposals")
+@access(Rule.PARTICIPANT)
+@form_page
+def new_proposal():
+    participant, answer = _participant_or_join()
+    if answer is not None:
+        return answer
+    workshop = _workshop()
+    form = ProposalForm(barriers=operations.addressable_barriers(workshop.process))
+    step = workshop.current_step
+    if form.validate_on_submit():
+        if not workshop.is_open or step is None or step.kind is not StepKind.PROPOSAL_ROUND:
+            form.form_errors.append(_("Proposals are written during the proposal round. Nothing was saved yet."))
+        elif operations.proposal_sent_before(form.submission_key.data) is not None:
+            flash(_("Thank you: your proposal is on the board."), "success")
+            return redirect(url_for("live.step"))
+        else:
+            proposal = Proposal(
+                territory_id=workshop.territory_id,
+                process_id=workshop.process_id,
+                workshop_id=workshop.id,
+                participant_id=participant.id,
+                submission_key=form.submission_key.data or None,
+            )
+            try:
+                with saving(form) as outcome:
+                    operations.save_proposal(
+                        proposal, barriers=form.chosen_barriers, language=form.language.data, **form.texts()
+                    )
+            except IntegrityError:
+                db.session.rollback()
+                outcome.saved = operations.proposal_sent_before(form.submission_key.data) is not None
+            if outcome.saved:
+                flash(_("Thank you: your proposal is on the board."), "success")
+                return redirect(url_for("live.step"))
+    from ..forms import form_status
+
+    return _step_page(workshop, participant, form_status(form), codesign_form=form)
+
+
+def _own_proposal(participant: Participant, proposal_id: int) -> Proposal:
+    from flask import abort
+
+    proposal = db.get_or_404(Proposal, proposal_id)
+    if proposal.participant_id != participant.id:
+        page = render_template("live/not_yours.html", workshop=_workshop(), participant=participant)
+        abort(make_response(page, 403))
+    return proposal
+
+
+@bp.route("/w/<workshop_code>/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@access(Rule.PARTICIPANT)
+@form_page
+def edit_proposal(proposal_id: int):
+    """The author changes their proposal; when a facilitator changed it meanwhile, both versions are shown."""
+    participant, answer = _participant_or_join()
+    if answer is not None:
+        return answer
+    workshop = _workshop()
+    proposal = _own_proposal(participant, proposal_id)
+    if proposal.status is ProposalStatus.WITHDRAWN:
+        flash(_("This contribution can no longer be changed."), "error")
+        return redirect(url_for("live.mine"))
+    form = ProposalForm(obj=proposal, barriers=operations.addressable_barriers(workshop.process))
+    if not form.is_submitted():
+        form.barriers.data = [barrier.id for barrier in proposal.barriers]
+        form.version.data = str(proposal.version)
+    conflict = None
+    if form.validate_on_submit():
+        started_from = int(form.version.data) if (form.version.data or "").isdigit() else 0
+        try:
+            with saving(form) as outcome:
+                operations.save_proposal(
+                    proposal,
+                    barriers=form.chosen_barriers,
+                    language=form.language.data,
+                    expected_version=started_from,
+                    **form.texts(),
+                )
+        except (operations.EditConflict, StaleDataError):
+            db.session.rollback()
+            conflict = db.session.get(Proposal, proposal_id, populate_existing=True)
+            form.version.data = str(conflict.version)
+            form.form_errors.append(
+                _("Someone else saved this proposal while you were editing it. Nothing was overwritten.")
+            )
+        else:
+            if outcome.saved:
+                flash(_("Your changes are saved."), "success")
+                return redirect(url_for("live.mine"))
+    page = render_form(
+        "live/proposal_edit.html", form, workshop=workshop, participant=participant, conflict=conflict
+    )
+    return (page[0], 409) if conflict is not None else page
+
+
+@bp.post("/w/<workshop_code>/proposals/<int:proposal_id>/withdraw")
+@access(Rule.PARTICIPANT)
+def withdraw_proposal(proposal_id: int):
+    participant, answer = _participant_or_join()
+    if answer is not None:
+        return answer
+    proposal = _own_proposal(participant, proposal_id)
+    operations.set_proposal_status(proposal, ProposalStatus.WITHDRAWN)
+    db.session.commit()
+    flash(_("Your contribution is withdrawn. Nobody will see it any more."), "success")
+    return redirect(url_for("live.mine"))
+
+
+def _refusal(reason: str, workshop: Workshop, placed: int = 0) -> str:
+    if reason == "closed":
+        return _("The workshop is closed: nothing more can be added.")
+    if reason == "step-closed":
+        return _("This vote is closed: the room has moved on. Your earlier choices still count.")
+    if reason == "total":
+        return ngettext(
+            "You placed %(placed)d dots, but you have only %(num)d dot.",
+            "You placed %(placed)d dots, but you have only %(num)d dots.",
+            workshop.dots_per_participant,
+            placed=placed,
+        )
+    if reason == "per-proposal":
+        return ngettext(
+            "You can place at most %(num)d dot on one proposal.",
+            "You can place at most %(num)d dots on one proposal.",
+            workshop.dots_per_service,
+        )
+    return _("This choice is no longer available. Please check the list again.")
+
+
+def _ballot(apply, typed, bad_input_message: str | None, typed_name: str):
+    """Send a ballot (dots or grid) of the phone: stored whole, or the page again with every choice kept."""
+    participant, answer = _participant_or_join()
+    if answer is not None:
+        return answer
+    workshop = _workshop()
+    form = BaseForm()
+    errors = []
+    if form.validate_on_submit():
+        if bad_input_message:
+            errors.append(bad_input_message)
+        else:
+            try:
+                with saving(form) as outcome:
+                    apply(workshop, workshop.current_step, participant, typed)
+            except Refused as refusal:
+                db.session.rollback()
+                placed = sum(typed.values()) if typed_name == "typed_votes" else 0
+                errors.append(_refusal(str(refusal), workshop, placed))
+            except IntegrityError:
+                db.session.rollback()
+                errors.append(_("Your choices changed on another screen at the same moment. Please check them."))
+            else:
+                if outcome.saved:
+                    flash(_("Your choices are saved. You can change them until the vote closes."), "success")
+                    return redirect(url_for("live.step"))
+    errors.extend(str(message) for message in form.form_errors)
+    status = 422 if errors else 200
+    if form.token_refused:
+        errors.insert(0, _("This page was open for too long, so the form expired for your safety."))
+        status = 400
+    return _step_page(workshop, participant, status, **{typed_name: typed, "vote_errors": errors})
+
+
+@bp.post("/w/<workshop_code>/proposal-votes")
+@access(Rule.PARTICIPANT)
+@form_page
+def vote():
+    """Place dots on proposals: one number per proposal; the whole allocation replaces the previous one."""
+    typed: dict[int, int] = {}
+    bad = False
+    for name, value in request.form.items():
+        if name.startswith("dots-") and name[5:].isdigit():
+            value = value.strip() or "0"
+            if value.isdigit() and len(value) < 4:
+                typed[int(name[5:])] = int(value)
+            else:
+                bad = True
+    message = _("Write the number of dots with digits, for example 2.") if bad else None
+    return _ballot(operations.cast_proposal_votes, typed, message, "typed_votes")
+
+
+@bp.post("/w/<workshop_code>/grid")
+@access(Rule.PARTICIPANT)
+@form_page
+def place():
+    """Place proposals on the impact/effort grid: one cell per proposal (or none, to leave it out)."""
+    typed: dict[int, tuple[int, int]] = {}
+    bad = False
+    for name, value in request.form.items():
+        if name.startswith("cell-") and name[5:].isdigit() and value:
+            impact, _sep, effort = value.partition("-")
+            if impact.isdigit() and effort.isdigit() and len(value) == 3:
+                typed[int(name[5:])] = (int(impact), int(effort))
+            else:
+                bad = True
+    message = _("This choice is no longer available. Please check the list again.") if bad else None
+    return _ballot(operations.place_on_grid, typed, message, "typed_places")
+
+
+@bp.get("/w/<workshop_code>/results")
+@access(Rule.PARTICIPANT)
+def results():
+    """The live chart of the room's current vote, polled by phones: 304 when nothing changed."""
+    workshop = _workshop()
+    participant, answer = _participant_or_join()
+    if answer is not None:
+        return make_response("", 403)
+    revision = db.session.scalar(select(Workshop.revision).where(Workshop.id == workshop.id))
+    etag = f"r{revision}-{get_locale()}"
+    if request.if_none_match.contains_weak(etag):
+        response = make_response("", 304)
+    else:
+        step = workshop.current_step if workshop.is_open else None
+        html = ""
+        if step is not None and step.kind.prioritises:
+            html = render_template(
+                "codesign/_results.html", step=step, results=operations.results(step), workshop=workshop
+            )
+        response = jsonify(html=html, step=step.id if step else None)
+    response.set_etag(etag, weak=True)
+    response.headers["Cache-Control"] = "no-cache, private"
+    response.vary.add("Cookie")
+    return response
