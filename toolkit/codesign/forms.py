@@ -25,7 +25,7 @@ class ProposalForm(BaseForm):
     barriers = CheckboxListField(
         _l("Which barriers does it answer? (one or more)"),
         coerce=int,
-        validators=[Optional()],
+        validators=[],
         description=_l("Choose barriers of one service or of several, when the problem crosses services."),
     )
     change = required_long_text(
@@ -154,17 +154,20 @@ class FeasibilityForm(BaseForm):
         if field.data not in self._organisations:
             raise ValidationError(_l("Say which organisation runs the service."))
 
-    def validate_resources_needed(self, field):
-        if self.verdict.data == Feasibility.NEEDS_RESOURCES.value and not field.data:
-            raise ValidationError(_l("Say which resources are needed."))
-
-    def validate_competent_body(self, field):
+    def validate(self, extra_validators=None) -> bool:
+        # What the verdict needs, checked after each field (an empty optional field stops its own checks).
+        valid = super().validate(extra_validators)
+        if self.verdict.data == Feasibility.NEEDS_RESOURCES.value and not self.resources_needed.data:
+            self.resources_needed.errors.append(_l("Say which resources are needed."))
+            valid = False
         if (
             self.verdict.data == Feasibility.NOT_OUR_COMPETENCE.value
-            and not field.data
+            and not self.competent_body.data
             and not self.competent_service.data
         ):
-            raise ValidationError(_l("Say whose competence it is: another service, or another body."))
+            self.competent_body.errors.append(_l("Say whose competence it is: another service, or another body."))
+            valid = False
+        return valid
 
     def validate_competent_service(self, field):
         if field.data and field.data not in self._catalogue:

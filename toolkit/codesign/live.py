@@ -12,9 +12,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import Rule, access, form_page
 from ..extensions import db
-from ..forms import BaseForm, render_form, saving
+from ..forms import BaseForm, form_status, render_form, saving
 from ..processes.models import Participant, StepKind, Workshop, WorkshopStep
-from ..workshops.live import _participant_or_join, _step_page, _workshop
+from ..workshops.live import _participant_or_join, _step_page, _typed_texts, _workshop
 from ..workshops.operations import Refused
 from . import operations
 from .forms import ProposalForm
@@ -55,7 +55,7 @@ def new_proposal():
     step = workshop.current_step
     if form.validate_on_submit():
         if not workshop.is_open or step is None or step.kind is not StepKind.PROPOSAL_ROUND:
-            form.form_errors.append(_("Proposals are written during the proposal round. Nothing was saved yet."))
+            return _step_page(workshop, participant, 422, unsent=_typed_texts())
         elif operations.proposal_sent_before(form.submission_key.data) is not None:
             flash(_("Thank you: your proposal is on the board."), "success")
             return redirect(url_for("live.step"))
@@ -78,8 +78,6 @@ def new_proposal():
             if outcome.saved:
                 flash(_("Thank you: your proposal is on the board."), "success")
                 return redirect(url_for("live.step"))
-    from ..forms import form_status
-
     return _step_page(workshop, participant, form_status(form), codesign_form=form)
 
 

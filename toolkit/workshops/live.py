@@ -289,7 +289,13 @@ def barrier_count(workshop: Workshop) -> int:
 def _step_page(workshop: Workshop, participant: Participant, status: int = 200, **forms):
     step = workshop.current_step if workshop.is_open else None
     kind = step.kind if step is not None else None
-    context = {"workshop": workshop, "participant": participant, "step": step, "kind": kind}
+    context = {
+        "workshop": workshop,
+        "participant": participant,
+        "step": step,
+        "kind": kind,
+        "unsent": forms.get("unsent", []),
+    }
     if kind is StepKind.SERVICE_PROPOSALS:
         context["proposal_form"] = forms.get("proposal_form") or ServiceProposalForm(
             formdata=None, services=catalogue()
