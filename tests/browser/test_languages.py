@@ -35,7 +35,7 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[2]
 
 #: Addresses that answer data for scripts rather than a page (PDF documents are checked on their own).
-NOT_PAGES = {"live.poll", "workshops.board"}
+NOT_PAGES = {"live.poll", "workshops.board", "codesign_live.results", "codesign.synthesis_csv"}
 
 #: Texts of the page a person reads: text nodes and the attributes read aloud, outside the language switcher and
 #: outside any element that declares its own language (user content, fallbacks, language names).

@@ -113,10 +113,10 @@ class FeasibilityForm(BaseForm):
         description=_l("Only when it needs resources: people, money, training, tools."),
     )
     competent_service = SelectField(
-        _l("Whose competence is it: another service"), coerce=int, validators=[Optional()]
+        _l("Whose competence is it? Another service"), coerce=int, validators=[Optional()]
     )
     competent_body = optional_text(
-        _l("...or another body or level of government"),
+        _l("Or another body or level of government"),
         max_length=300,
         description=_l("For example: the Region, the Ministry of the Interior, the school's head teacher."),
     )

@@ -315,7 +315,7 @@ def synthesis_csv(process_id: int):
             _("How often"),
             _("How serious"),
             _("People"),
-            _("Answered by a proposal"),
+            _("Proposals answering it"),
             _("Proposal"),
             _("What should change"),
             _("Who acts"),
@@ -346,7 +346,7 @@ def synthesis_csv(process_id: int):
                 barrier_line.people,
             ]
             if not barrier_line.proposals:
-                writer.writerow([_cell(v) for v in [*common, _("no"), *[""] * 12]])
+                writer.writerow([_cell(v) for v in [*common, 0, *[""] * 12]])
             for proposal in barrier_line.proposals:
                 line = lines[proposal.id]
                 assessment = line.assessment
@@ -355,7 +355,7 @@ def synthesis_csv(process_id: int):
                         _cell(v)
                         for v in [
                             *common,
-                            _("yes"),
+                            len(barrier_line.proposals),
                             proposal.id,
                             proposal.change,
                             proposal.who_acts,
