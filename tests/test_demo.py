@@ -50,3 +50,22 @@ def test_demo_process_page_shows_each_text_with_its_language(app, login):
     assert 'lang="ar" dir="rtl"' in page
     assert 'lang="zh-Hans" dir="ltr"' in page
     assert "办理居住登记" in page
+
+
+def test_demo_has_proposals_with_feasibility_and_a_synthesis_to_explore(app, login):
+    from toolkit.codesign import operations as codesign
+    from toolkit.codesign.models import Proposal
+
+    load_demo()
+    db.session.commit()
+    process = db.session.scalar(db.select(Process))
+    operator = db.session.scalar(db.select(User).where(User.email == "operatrice@example.org"))
+    sections, _votes = codesign.synthesis(process)
+    assert sum(len(s.proposals) for s in sections) >= 3
+    assert any(s.unaddressed for s in sections) and any(p.assessment for s in sections for p in s.proposals)
+    client = login(operator, DEMO_PASSWORD)
+    page = client.get(f"/t/borgo-san-vitale/processes/{process.id}/synthesis").get_data(as_text=True)
+    assert 'lang="uk" dir="ltr"' in page and "Дозволити запис" in page
+    proposal = db.session.scalar(db.select(Proposal).where(Proposal.language == "it"))
+    form = client.get(f"/t/borgo-san-vitale/proposals/{proposal.id}").get_data(as_text=True)
+    assert 'name="verdict"' in form  # the registry office's operator can say what it can do

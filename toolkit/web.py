@@ -78,6 +78,7 @@ def register_web(app: Flask) -> None:
     _register_filters(app)
     # A global rather than page context, so that imported macros see it too.
     app.jinja_env.globals["languages"] = LANGUAGES
+    app.jinja_env.globals["page_direction"] = lambda: text_direction(str(get_locale()))
 
     @app.context_processor
     def page_context():

@@ -40,7 +40,9 @@ def codesign_room(make, kind=StepKind.PROPOSAL_ROUND, slug: str | None = None):
         )
         db.session.add(barrier)
         barriers.append(barrier)
-    association = Organisation(territory_id=territory.id, name="Associazione Ponti", kind=OrganisationKind.ASSOCIATION)
+    association = Organisation(
+        territory_id=territory.id, name="Associazione Ponti", kind=OrganisationKind.ASSOCIATION
+    )
     db.session.add(association)
     db.session.commit()
     operator = make.user(Role.OPERATOR, territory, email=f"operatore{territory.id}@example.org")

@@ -23,8 +23,12 @@ def _room(make):
     barriers = room["barriers"]
     # One proposal per service, and one crossing both.
     room["first_only"] = make.proposal_for(room["workshop"], barriers[:1], change="Mediatore all'anagrafe")
-    room["second_only"] = make.proposal_for(room["workshop"], barriers[2:], change="Moduli tradotti dal medico")
-    room["both"] = make.proposal_for(room["workshop"], [barriers[0], barriers[2]], change="Un unico sportello")
+    room["second_only"] = make.proposal_for(
+        room["workshop"], barriers[2:], change="Moduli tradotti dal medico"
+    )
+    room["both"] = make.proposal_for(
+        room["workshop"], [barriers[0], barriers[2]], change="Un unico sportello"
+    )
     return room
 
 
@@ -45,7 +49,9 @@ def test_an_operator_records_feasibility_and_the_history_is_kept(app, make, logi
         url + "/feasibility",
         data={"service": first.id, "verdict": "needs_resources", "resources_needed": "Un mediatore a 10 ore"},
     )
-    operator.post(url + "/feasibility", data={"service": first.id, "verdict": "feasible_now", "comment": "Da lunedì"})
+    operator.post(
+        url + "/feasibility", data={"service": first.id, "verdict": "feasible_now", "comment": "Da lunedì"}
+    )
     assessments = db.session.scalars(select(FeasibilityAssessment).order_by(FeasibilityAssessment.id)).all()
     assert [a.verdict for a in assessments] == [Feasibility.NEEDS_RESOURCES, Feasibility.FEASIBLE_NOW]
     assert all(a.organisation_id == first.owner_id and not a.on_behalf for a in assessments)
@@ -64,7 +70,9 @@ def test_not_our_competence_names_whose_it_is(app, make, login):
     url = f"/t/alpha/proposals/{room['both'].id}/feasibility"
     refused = operator.post(url, data={"service": first.id, "verdict": "not_our_competence", "comment": "No"})
     assert refused.status_code == 422 and "No" in refused.get_data(as_text=True)
-    operator.post(url, data={"service": first.id, "verdict": "not_our_competence", "competent_service": second.id})
+    operator.post(
+        url, data={"service": first.id, "verdict": "not_our_competence", "competent_service": second.id}
+    )
     assessment = db.session.scalar(select(FeasibilityAssessment))
     assert assessment.competent_service_id == second.id and assessment.service_id == first.id
 
@@ -88,23 +96,32 @@ def test_an_operator_cannot_record_for_a_service_outside_their_organisation(app,
     form = operator.get(crossing).get_data(as_text=True)
     choices = re.search(r'<select[^>]*name="service"[^>]*>(.*?)</select>', form, re.S).group(1)
     assert f'<option value="{first.id}"' in choices and f'<option value="{second.id}"' not in choices
-    response = operator.post(crossing + "/feasibility", data={"service": second.id, "verdict": "feasible_now"})
+    response = operator.post(
+        crossing + "/feasibility", data={"service": second.id, "verdict": "feasible_now"}
+    )
     assert response.status_code == 403
     assert snapshot() == before
     # An association member has no say on feasibility at all.
     member = login(room["member"])
-    assert member.post(crossing + "/feasibility", data={"service": first.id, "verdict": "feasible_now"}).status_code == 403
+    assert (
+        member.post(
+            crossing + "/feasibility", data={"service": first.id, "verdict": "feasible_now"}
+        ).status_code
+        == 403
+    )
     assert _count() == 0
 
 
 def test_a_facilitator_records_on_behalf_of_the_operators_organisation(app, make, login):
     room = _room(make)
-    first, second = room["services"]
+    second = room["services"][1]
     facilitator = login(room["facilitator"])
     url = f"/t/alpha/proposals/{room['second_only'].id}"
     page = facilitator.get(url).get_data(as_text=True)
     assert 'name="organisation"' in page
-    missing = facilitator.post(url + "/feasibility", data={"service": second.id, "verdict": "feasible_now", "organisation": "0"})
+    missing = facilitator.post(
+        url + "/feasibility", data={"service": second.id, "verdict": "feasible_now", "organisation": "0"}
+    )
     assert missing.status_code == 422 and _count() == 0
     facilitator.post(
         url + "/feasibility",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 
 from sqlalchemy import func, select
@@ -46,7 +47,9 @@ def test_dots_within_the_limits_and_a_ranking_with_ties(app, make):
     # Too many on one proposal, or in total: refused with the choices kept, nothing changed.
     refused = _dots(phones[2], room, {0: 4})
     assert refused.status_code == 422
-    assert 'id="dots-%d" name="dots-%d" value="4"' % ((room["proposals"][0].id,) * 2) in refused.get_data(as_text=True)
+    assert 'id="dots-{0}" name="dots-{0}" value="4"'.format(room["proposals"][0].id) in refused.get_data(
+        as_text=True
+    )
     assert _dots(phones[2], room, {0: 3, 1: 3}).status_code == 422
     assert _total() == 13
     step = room["workshop"].current_step
@@ -113,10 +116,8 @@ def test_racing_ballots_of_one_participant_never_exceed_the_dots(app, make, monk
     def wait_for_the_other(process):
         # Each request waits here for the other one; with the ballot lock, the second cannot get here until the
         # first is committed, so the wait runs out and they go one after the other.
-        try:
+        with contextlib.suppress(threading.BrokenBarrierError):
             both_inside.wait(timeout=1.5)
-        except threading.BrokenBarrierError:
-            pass
         return original(process)
 
     monkeypatch.setattr(codesign, "visible_proposals", wait_for_the_other)
@@ -127,10 +128,14 @@ def test_racing_ballots_of_one_participant_never_exceed_the_dots(app, make, monk
         client.set_cookie("session", cookie)
         with app.app_context():
             data = {f"dots-{room['proposals'][i].id}": str(d) for i, d in allocation.items()}
-            response = client.post(f"/w/{room['workshop'].join_code}/proposal-votes", data={**data, "csrf_token": token})
+            response = client.post(
+                f"/w/{room['workshop'].join_code}/proposal-votes", data={**data, "csrf_token": token}
+            )
             statuses.append(response.status_code)
 
-    threads = [threading.Thread(target=send, args=(allocation,)) for allocation in ({0: 3, 1: 2}, {1: 3, 2: 2})]
+    threads = [
+        threading.Thread(target=send, args=(allocation,)) for allocation in ({0: 3, 1: 2}, {1: 3, 2: 2})
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -107,7 +107,9 @@ def test_two_concurrent_edits_the_second_sees_both_versions_and_nothing_is_lost(
     first_page, second_page = first.get(url).get_data(as_text=True), second.get(url).get_data(as_text=True)
     assert VERSION.search(first_page).group(1) == VERSION.search(second_page).group(1) == "1"
 
-    first_data = proposal_fields(first_page, room["barriers"][:2], change="Un mediatore il lunedì e il giovedì")
+    first_data = proposal_fields(
+        first_page, room["barriers"][:2], change="Un mediatore il lunedì e il giovedì"
+    )
     assert first.post(url, data={**first_data, "version": "1"}).status_code == 302
     second_data = proposal_fields(
         second_page, room["barriers"][:1], change="Un mediatore il lunedì, con un numero di telefono"
@@ -150,7 +152,9 @@ def test_a_race_between_the_check_and_the_write_is_still_a_conflict(app, make, l
         return original(item, **kwargs)
 
     monkeypatch.setattr(operations, "save_proposal", someone_saves_first)
-    response = client.post(url, data={**proposal_fields(page, room["barriers"][:1], change="Mia versione"), "version": "1"})
+    response = client.post(
+        url, data={**proposal_fields(page, room["barriers"][:1], change="Mia versione"), "version": "1"}
+    )
     assert response.status_code == 409
     assert "Mia versione" in response.get_data(as_text=True)
     assert "Salvato da un&#39;altra persona" in response.get_data(as_text=True)
@@ -206,7 +210,9 @@ def test_a_hidden_proposal_leaves_the_board_and_its_author_reads_why(app, client
     facilitator = login(room["facilitator"])
     response = facilitator.post(f"/t/alpha/proposals/{proposal.id}/hide", data={"reason": "Contiene un nome"})
     assert response.status_code == 302
-    assert "Telefono del funzionario Rossi" not in client.get(f"/w/{workshop.join_code}/now").get_data(as_text=True)
+    assert "Telefono del funzionario Rossi" not in client.get(f"/w/{workshop.join_code}/now").get_data(
+        as_text=True
+    )
     assert "Contiene un nome" in client.get(f"/w/{workshop.join_code}/mine").get_data(as_text=True)
     facilitator.post(f"/t/alpha/proposals/{proposal.id}/show")
     db.session.refresh(proposal)

@@ -47,7 +47,10 @@ def _synthesis_room(app, make):
     db.session.commit()
     go_to(workshop, StepKind.PROPOSAL_VOTING)
     phone = join(app.test_client(), workshop)
-    phone.post(f"/w/{workshop.join_code}/proposal-votes", data={f"dots-{crossing.id}": "3", f"dots-{mediator.id}": "1"})
+    phone.post(
+        f"/w/{workshop.join_code}/proposal-votes",
+        data={f"dots-{crossing.id}": "3", f"dots-{mediator.id}": "1"},
+    )
     go_to(workshop, StepKind.PROPOSAL_GRID)  # the vote closes
     return room, mediator, crossing
 
@@ -69,7 +72,12 @@ def test_the_synthesis_shows_each_service_and_flags_unanswered_barriers(app, mak
     page = login(room["facilitator"]).get(f"/t/alpha/processes/{room['workshop'].process_id}/synthesis")
     text = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert words(app, "%(num)d barrier has no proposal yet", plural="%(num)d barriers have no proposal yet", num=1) in text
+    assert (
+        words(
+            app, "%(num)d barrier has no proposal yet", plural="%(num)d barriers have no proposal yet", num=1
+        )
+        in text
+    )
     assert "Il sito per prenotare è solo in italiano." in text and "Regione" in text
 
 

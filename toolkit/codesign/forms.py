@@ -40,10 +40,14 @@ class ProposalForm(BaseForm):
         description=_l("An office, a service, the municipality, an association..."),
     )
     resources = optional_long_text(
-        _l("What does it need? (optional)"), max_length=PROPOSAL_TEXT, description=_l("People, money, training, tools.")
+        _l("What does it need? (optional)"),
+        max_length=PROPOSAL_TEXT,
+        description=_l("People, money, training, tools."),
     )
     timeline = optional_text(
-        _l("By when? (optional)"), max_length=300, description=_l("For example: by September, within six months.")
+        _l("By when? (optional)"),
+        max_length=300,
+        description=_l("For example: by September, within six months."),
     )
     expected_effect = optional_long_text(
         _l("What will it change, and for whom? (optional)"),
@@ -86,7 +90,9 @@ class ProposalForm(BaseForm):
         groups: dict[int, tuple[Service, list]] = {}
         options = {int(option.data): option for option in self.barriers}
         for barrier_id, barrier in self._barriers.items():
-            groups.setdefault(barrier.service_id, (barrier.service, []))[1].append((barrier, options[barrier_id]))
+            groups.setdefault(barrier.service_id, (barrier.service, []))[1].append(
+                (barrier, options[barrier_id])
+            )
         return list(groups.values())
 
     def texts(self) -> dict[str, str]:
@@ -165,7 +171,9 @@ class FeasibilityForm(BaseForm):
             and not self.competent_body.data
             and not self.competent_service.data
         ):
-            self.competent_body.errors.append(_l("Say whose competence it is: another service, or another body."))
+            self.competent_body.errors.append(
+                _l("Say whose competence it is: another service, or another body.")
+            )
             valid = False
         return valid
 

@@ -192,7 +192,9 @@ def _ballot(apply, typed, bad_input_message: str | None, typed_name: str):
                 errors.append(_refusal(str(refusal), workshop, placed))
             except IntegrityError:
                 db.session.rollback()
-                errors.append(_("Your choices changed on another screen at the same moment. Please check them."))
+                errors.append(
+                    _("Your choices changed on another screen at the same moment. Please check them.")
+                )
             else:
                 if outcome.saved:
                     flash(_("Your choices are saved. You can change them until the vote closes."), "success")
@@ -246,7 +248,7 @@ def place():
 def results():
     """The live chart of the room's current vote, polled by phones: 304 when nothing changed."""
     workshop = _workshop()
-    participant, answer = _participant_or_join()
+    _participant, answer = _participant_or_join()
     if answer is not None:
         return make_response("", 403)
     revision = db.session.scalar(select(Workshop.revision).where(Workshop.id == workshop.id))

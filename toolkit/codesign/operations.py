@@ -562,6 +562,8 @@ def synthesis(process: Process) -> tuple[list[ServiceSynthesis], dict[StepKind, 
     for service_id, counter in categories.items():
         sections[service_id].categories = [
             (category_rows[cid], count)
-            for cid, count in sorted(counter.items(), key=lambda pair: (-pair[1], category_rows[pair[0]].position))
+            for cid, count in sorted(
+                counter.items(), key=lambda pair: (-pair[1], category_rows[pair[0]].position)
+            )
         ]
     return list(sections.values()), votes

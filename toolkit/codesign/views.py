@@ -181,9 +181,7 @@ def record_feasibility(proposal_id: int):
                 competent_service=form.chosen_competent_service,
                 competent_body=form.competent_body.data or "",
                 comment=form.comment.data or "",
-                organisation=(
-                    form.chosen_organisation if form.on_behalf else current_user.organisation
-                ),
+                organisation=(form.chosen_organisation if form.on_behalf else current_user.organisation),
                 recorded_by_id=current_user.id,
                 on_behalf=form.on_behalf,
             )

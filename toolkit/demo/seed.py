@@ -80,6 +80,13 @@ def load_demo() -> None:
             accounts.grant_role(user, role, territory=other if "Lagoverde" in label else main)
         if role is Role.ASSOCIATION_MEMBER:
             user.organisation_id = association.id
+        if role is Role.OPERATOR:
+            # The operator works at the registry office: she assesses proposals for the services it runs.
+            user.organisation_id = db.session.scalar(
+                db.select(Organisation.id).where(
+                    Organisation.territory_id == main.id, Organisation.name == "Comune - Servizi demografici"
+                )
+            )
 
 
 def load_demo_process(territory, associations) -> None:
@@ -196,13 +203,100 @@ def load_demo_process(territory, associations) -> None:
                 barriers=[barriers[index]],
             )
         )
+    db.session.flush()
+    _proposals(process, workshops[2], barriers, associations, service)
+
+
+def _proposals(process, workshop, barriers, associations, service) -> None:
+    """Proposals written before the co-design workshop, some with what the services said of them; the
+    school barriers have none yet, so the synthesis flags them."""
+    from ..codesign import operations as codesign
+    from ..codesign.models import Feasibility, Proposal
+
+    def about(prefix):
+        return [b for b in barriers if b.service_id == service(prefix).id]
+
+    owners = {o.name: o for o in db.session.scalars(db.select(Organisation))}
+    written = (
+        (
+            about("Anagrafe"),
+            "it",
+            "Associazione Donne del Mondo Valdera",
+            {
+                "change": "Un elenco chiaro dei documenti per la residenza, in dieci lingue, sul sito e allo sportello.",
+                "who_acts": "Servizi demografici del Comune, con le associazioni",
+                "resources": "Mediatrici per le traduzioni, mezza giornata di lavoro dell'ufficio",
+                "timeline": "Entro gennaio",
+                "expected_effect": "Le famiglie appena arrivate non dovranno tornare tre volte allo sportello.",
+            },
+        ),
+        (
+            about("Medico di famiglia")[:1] + about("Anagrafe")[:1],
+            "uk",
+            "Rete Ucraina Valdarno",
+            {
+                "change": "Дозволити запис до сімейного лікаря з тимчасовим договором оренди.",
+                "who_acts": "ASL і муніципалітет",
+                "resources": "",
+                "timeline": "Протягом шести місяців",
+                "expected_effect": "Сім'ї з тимчасовим захистом матимуть лікаря.",
+            },
+        ),
+        (
+            about("Questura")[:2],
+            "it",
+            None,
+            {
+                "change": "Un mediatore culturale in Questura il martedì mattina e appuntamenti su prenotazione.",
+                "who_acts": "Questura, con la Prefettura",
+                "resources": "Un mediatore per quattro ore a settimana",
+                "timeline": "Dalla primavera",
+                "expected_effect": "Meno ore di coda per chi lavora; meno lettere non capite.",
+            },
+        ),
+    )
+    proposals = []
+    for chosen, language, organisation, texts in written:
+        proposal = Proposal(
+            territory_id=process.territory_id,
+            process_id=process.id,
+            organisation_id=associations[organisation].id if organisation else None,
+            entered_by_facilitator=organisation is None,
+            workshop_id=workshop.id if organisation is None else None,
+        )
+        codesign.save_proposal(proposal, barriers=chosen, language=language, **texts)
+        proposals.append(proposal)
+    registry = service("Anagrafe")
+    doctor = service("Medico di famiglia")
+    for proposal, assessed, verdict, details in (
+        (proposals[0], registry, Feasibility.FEASIBLE_NOW, {"comment": "Lo prepariamo con le mediatrici."}),
+        (proposals[1], registry, Feasibility.NOT_OUR_COMPETENCE, {"competent_service": doctor}),
+        (
+            proposals[1],
+            doctor,
+            Feasibility.NEEDS_RESOURCES,
+            {"resources_needed": "Una delibera regionale e un operatore formato al CUP"},
+        ),
+    ):
+        codesign.record_feasibility(
+            proposal,
+            service=assessed,
+            verdict=verdict,
+            resources_needed=details.get("resources_needed", ""),
+            competent_service=details.get("competent_service"),
+            competent_body="",
+            comment=details.get("comment", ""),
+            organisation=owners.get(assessed.owner.name) if assessed.owner else None,
+            recorded_by_id=None,
+            on_behalf=assessed is doctor,
+        )
 
 
 def _agendas(territory, workshops) -> None:
-    """Every workshop gets the territory's default agenda; the open one is on its barrier round."""
+    """Every workshop gets the default steps of its phase; the open one is on its barrier round."""
     from datetime import UTC, datetime
 
-    from ..processes.models import StepKind, StepTemplate
+    from ..processes.models import Phase, StepKind, StepTemplate
     from ..workshops import operations as live
 
     templates = db.session.scalars(
@@ -210,8 +304,13 @@ def _agendas(territory, workshops) -> None:
         .where(StepTemplate.territory_id == territory.id)
         .order_by(StepTemplate.position)
     ).all()
+    codesign = (StepKind.PROPOSAL_ROUND, StepKind.PROPOSAL_VOTING, StepKind.PROPOSAL_GRID)
     for workshop in workshops:
-        live.build_agenda(workshop, list(templates))
+        if workshop.phase is Phase.CODESIGN:
+            chosen = [t for t in templates if t.kind in (StepKind.WELCOME, StepKind.BREAK, *codesign)]
+        else:
+            chosen = [t for t in templates if t.kind not in codesign]
+        live.build_agenda(workshop, chosen)
     db.session.flush()
     running = next(w for w in workshops if w.join_code)
     step = next(s for s in running.steps if s.kind is StepKind.BARRIER_ROUND)
