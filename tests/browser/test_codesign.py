@@ -293,6 +293,23 @@ def test_co_designing_two_proposals_and_prioritising_them(
     assert [row["proposal"] for row in grid_step.results] == sorted(scores, key=lambda pid: -scores[pid])
     assert [row["rank"] for row in grid_step.results] == [1, 2]
 
+    # After the workshop, each author finds their proposal among their contributions and can change it.
+    for page, language, text in ((small, "it", "Un mediatore culturale"), (arabic, "ar", mediator_ar)):
+        page.get_by_role("navigation").get_by_role(
+            "link", name=words(app, language, "My contributions")
+        ).click()
+        card = page.locator(".card", has_text=text)
+        expect(card).to_have_count(1)
+        assert_accessible(page)
+        card.get_by_role("link", name=words(app, language, "Change")).click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            words(app, language, "Change your proposal")
+        )
+        expect(page.get_by_label(words(app, language, "What should change?"))).to_have_value(
+            first.change if language == "it" else second.change
+        )
+        assert_accessible(page)
+
     # The synthesis reads the same, per service, in Italian and in Arabic.
     facilitator.goto(f"{live_server}/t/alpha/processes/{workshop.process_id}/synthesis")
     registry_section = facilitator.get_by_role("region", name=registry_name)
