@@ -5,21 +5,23 @@
 
   var POLL_MS = 2000;
 
-  // Ask the server every two seconds; it answers 304 (nothing new) most of the time.
+  // Ask the server every two seconds; it answers 304 (nothing new) most of the time. When ``onChange`` returns
+  // false (the page is leaving for another one), polling stops, so a slow page load is never asked for twice.
   function poll(url, onChange) {
     var etag = null;
+    var stopped = false;
     function tick() {
       var headers = etag ? { "If-None-Match": etag } : {};
       fetch(url, { headers: headers, cache: "no-store", credentials: "same-origin" })
         .then(function (response) {
           if (response.status === 200) {
             etag = response.headers.get("ETag");
-            return response.json().then(onChange);
+            return response.json().then(function (data) { stopped = onChange(data) === false; });
           }
           return null;
         })
         .catch(function () { /* offline for a moment: try again at the next tick */ })
-        .then(function () { window.setTimeout(tick, POLL_MS); });
+        .then(function () { if (!stopped) { window.setTimeout(tick, POLL_MS); } });
     }
     tick();
   }
@@ -95,7 +97,7 @@
     poll(follow.getAttribute("data-poll"), function (data) {
       var step = data.step === null ? "" : String(data.step);
       if (step === shownStep && data.state === shownState) { return; }
-      if (!dirty) { window.location.assign(data.url); return; }
+      if (!dirty) { window.location.assign(data.url); return false; }
       var notice = follow.querySelector(".live-notice");
       if (notice) { notice.hidden = false; }
     });

@@ -295,6 +295,10 @@ def test_co_designing_two_proposals_and_prioritising_them(
 
     # After the workshop, each author finds their proposal among their contributions and can change it.
     for page, language, text in ((small, "it", "Un mediatore culturale"), (arabic, "ar", mediator_ar)):
+        # The phone follows the room to the end of the workshop by itself.
+        expect(page.get_by_role("heading", level=1)).to_have_text(
+            words(app, language, "Thank you for taking part"), timeout=6000
+        )
         page.get_by_role("navigation").get_by_role(
             "link", name=words(app, language, "My contributions")
         ).click()
