@@ -8,15 +8,15 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import Rule, access, form_page
 from ..extensions import db
 from ..forms import BaseForm, form_status, render_form, saving
 from ..processes.models import Participant, StepKind, Workshop, WorkshopStep
-from ..workshops.live import _participant_or_join, _step_page, _typed_texts, _workshop
+from ..workshops.live import _participant_or_join, _step_page, _typed_texts, _workshop, own_contribution
 from ..workshops.operations import Refused
 from . import operations
+from .editing import EditOutcome, save_edit, start_editing
 from .forms import ProposalForm
 from .models import Proposal, ProposalStatus
 
@@ -81,16 +81,6 @@ def new_proposal():
     return _step_page(workshop, participant, form_status(form), codesign_form=form)
 
 
-def _own_proposal(participant: Participant, proposal_id: int) -> Proposal:
-    from flask import abort
-
-    proposal = db.get_or_404(Proposal, proposal_id)
-    if proposal.participant_id != participant.id:
-        page = render_template("live/not_yours.html", workshop=_workshop(), participant=participant)
-        abort(make_response(page, 403))
-    return proposal
-
-
 @bp.route("/w/<workshop_code>/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
 @access(Rule.PARTICIPANT)
 @form_page
@@ -100,41 +90,22 @@ def edit_proposal(proposal_id: int):
     if answer is not None:
         return answer
     workshop = _workshop()
-    proposal = _own_proposal(participant, proposal_id)
+    proposal = own_contribution(Proposal, proposal_id, participant)
     if proposal.status is ProposalStatus.WITHDRAWN:
         flash(_("This contribution can no longer be changed."), "error")
         return redirect(url_for("live.mine"))
     form = ProposalForm(obj=proposal, barriers=operations.addressable_barriers(workshop.process))
-    if not form.is_submitted():
-        form.barriers.data = [barrier.id for barrier in proposal.barriers]
-        form.version.data = str(proposal.version)
-    conflict = None
+    start_editing(form, proposal)
+    edit = EditOutcome()
     if form.validate_on_submit():
-        started_from = int(form.version.data) if (form.version.data or "").isdigit() else 0
-        try:
-            with saving(form) as outcome:
-                operations.save_proposal(
-                    proposal,
-                    barriers=form.chosen_barriers,
-                    language=form.language.data,
-                    expected_version=started_from,
-                    **form.texts(),
-                )
-        except (operations.EditConflict, StaleDataError):
-            db.session.rollback()
-            conflict = db.session.get(Proposal, proposal_id, populate_existing=True)
-            form.version.data = str(conflict.version)
-            form.form_errors.append(
-                _("Someone else saved this proposal while you were editing it. Nothing was overwritten.")
-            )
-        else:
-            if outcome.saved:
-                flash(_("Your changes are saved."), "success")
-                return redirect(url_for("live.mine"))
+        edit = save_edit(form, proposal)
+        if edit.saved:
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("live.mine"))
     page = render_form(
-        "live/proposal_edit.html", form, workshop=workshop, participant=participant, conflict=conflict
+        "live/proposal_edit.html", form, workshop=workshop, participant=participant, conflict=edit.conflict
     )
-    return (page[0], 409) if conflict is not None else page
+    return (page[0], 409) if edit.conflict is not None else page
 
 
 @bp.post("/w/<workshop_code>/proposals/<int:proposal_id>/withdraw")
@@ -143,7 +114,7 @@ def withdraw_proposal(proposal_id: int):
     participant, answer = _participant_or_join()
     if answer is not None:
         return answer
-    proposal = _own_proposal(participant, proposal_id)
+    proposal = own_contribution(Proposal, proposal_id, participant)
     operations.set_proposal_status(proposal, ProposalStatus.WITHDRAWN)
     db.session.commit()
     flash(_("Your contribution is withdrawn. Nobody will see it any more."), "success")

@@ -17,7 +17,15 @@ from ..extensions import db
 from ..processes.models import Participant, Process, StepKind, Workshop, WorkshopState, WorkshopStep
 from ..services.models import BarrierCategory, Service
 from ..territories.models import Organisation
-from ..workshops.operations import Refused, already_sent, bump, evidence_count, lock_ballot, now
+from ..workshops.operations import (
+    Refused,
+    already_sent,
+    bump,
+    checked_dots,
+    evidence_count,
+    lock_ballot,
+    now,
+)
 from .models import (
     Feasibility,
     FeasibilityAssessment,
@@ -237,14 +245,8 @@ def cast_proposal_votes(
     workshop's limits."""
     step = _open_step(workshop, step, StepKind.PROPOSAL_VOTING)
     lock_ballot(participant)
-    allocation = {pid: dots for pid, dots in allocation.items() if dots}
     allowed = {proposal.id for proposal in visible_proposals(workshop.process)}
-    if any(pid not in allowed for pid in allocation):
-        raise Refused("unknown")
-    if any(dots < 0 or dots > workshop.dots_per_service for dots in allocation.values()):
-        raise Refused("per-proposal")
-    if sum(allocation.values()) > workshop.dots_per_participant:
-        raise Refused("total")
+    allocation = checked_dots(workshop, allocation, allowed, per_item="per-proposal")
     db.session.execute(
         ProposalVote.__table__.delete().where(
             ProposalVote.step_id == step.id, ProposalVote.participant_id == participant.id

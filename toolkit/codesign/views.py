@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import Permission, access, form_page
 from ..barriers.models import Barrier
@@ -25,6 +24,7 @@ from ..workshops.forms import HideForm
 from ..workshops.live import catalogue
 from ..workshops.operations import bump
 from . import operations
+from .editing import EditOutcome, save_edit, start_editing
 from .forms import FeasibilityForm, ProposalForm
 from .labels import FEASIBILITY
 from .models import Feasibility, FeasibilityAssessment, Proposal, ProposalStatus
@@ -97,13 +97,12 @@ def _write_new(process: Process, template: str, workshop: Workshop | None = None
     return render_form(template, form, process=process, workshop=workshop, **context)
 
 
-def _apply(form: ProposalForm, proposal: Proposal, expected_version: int | None = None) -> None:
+def _apply(form: ProposalForm, proposal: Proposal) -> None:
     operations.save_proposal(
         proposal,
         barriers=form.chosen_barriers,
         language=form.language.data,
         editor_id=current_user.id,
-        expected_version=expected_version,
         **form.texts(),
     )
 
@@ -201,29 +200,16 @@ def edit_proposal(proposal_id: int):
     if not operations.may_edit(current_user, g.permissions, item):
         abort(403)
     form = _proposal_form(item.process, obj=item)
-    if not form.is_submitted():
-        form.barriers.data = [barrier.id for barrier in item.barriers]
-        form.version.data = str(item.version)
-    conflict = None
+    start_editing(form, item)
+    edit = EditOutcome()
     if form.validate_on_submit():
-        started_from = int(form.version.data) if (form.version.data or "").isdigit() else 0
-        try:
-            with saving(form) as outcome:
-                _apply(form, item, expected_version=started_from)
-        except (operations.EditConflict, StaleDataError):
-            db.session.rollback()
-            conflict = _proposal(proposal_id)
-            form.version.data = str(conflict.version)
-            form.form_errors.append(
-                _("Someone else saved this proposal while you were editing it. Nothing was overwritten.")
-            )
-        else:
-            if outcome.saved:
-                flash(_("The proposal is saved."), "success")
-                return redirect(url_for("codesign.proposal", proposal_id=item.id))
-    status = 409 if conflict is not None else form_status(form)
+        edit = save_edit(form, item, editor_id=current_user.id)
+        if edit.saved:
+            flash(_("The proposal is saved."), "success")
+            return redirect(url_for("codesign.proposal", proposal_id=item.id))
+    status = 409 if edit.conflict is not None else form_status(form)
     return render_template(
-        "codesign/proposal_form.html", form=form, process=item.process, proposal=item, conflict=conflict
+        "codesign/proposal_form.html", form=form, process=item.process, proposal=item, conflict=edit.conflict
     ), status
 
 

@@ -517,12 +517,13 @@ def _apply(form: BarrierForm, barrier: Barrier, workshop: Workshop | None) -> No
     )
 
 
-def _own_barrier(participant: Participant, barrier_id: int) -> Barrier:
-    barrier = db.get_or_404(Barrier, barrier_id)
-    if barrier.participant_id != participant.id:
+def own_contribution(model, record_id: int, participant: Participant):
+    """A barrier or proposal the participant wrote; someone else's gets a clear page saying so (403)."""
+    record = db.get_or_404(model, record_id)
+    if record.participant_id != participant.id:
         page = render_template("live/not_yours.html", workshop=_workshop(), participant=participant)
         abort(make_response(page, 403))
-    return barrier
+    return record
 
 
 @bp.route("/w/<workshop_code>/barriers/<int:barrier_id>/edit", methods=["GET", "POST"])
@@ -534,7 +535,7 @@ def edit_barrier(barrier_id: int):
     if answer is not None:
         return answer
     workshop = _workshop()
-    barrier = _own_barrier(participant, barrier_id)
+    barrier = own_contribution(Barrier, barrier_id, participant)
     if barrier.status in (BarrierStatus.WITHDRAWN, BarrierStatus.MERGED):
         flash(_("This contribution can no longer be changed."), "error")
         return redirect(url_for("live.mine"))
@@ -563,7 +564,7 @@ def withdraw_barrier(barrier_id: int):
     if answer is not None:
         return answer
     workshop = _workshop()
-    barrier = _own_barrier(participant, barrier_id)
+    barrier = own_contribution(Barrier, barrier_id, participant)
     operations.withdraw_barrier(barrier, workshop)
     db.session.commit()
     flash(_("Your contribution is withdrawn. Nobody will see it any more."), "success")

@@ -306,6 +306,21 @@ def lock_ballot(participant: Participant) -> None:
     db.session.execute(select(Participant.id).where(Participant.id == participant.id).with_for_update())
 
 
+def checked_dots(
+    workshop: Workshop, allocation: dict[int, int], allowed: set[int], per_item: str
+) -> dict[int, int]:
+    """The dots of ``allocation`` (id -> dots) that count, once they are within the workshop's limits;
+    :class:`Refused` says which limit (``per_item`` names the one on a single item) otherwise."""
+    allocation = {item: dots for item, dots in allocation.items() if dots}
+    if any(item not in allowed for item in allocation):
+        raise Refused("unknown")
+    if any(dots < 0 or dots > workshop.dots_per_service for dots in allocation.values()):
+        raise Refused(per_item)
+    if sum(allocation.values()) > workshop.dots_per_participant:
+        raise Refused("total")
+    return allocation
+
+
 def votes_of(participant: Participant) -> dict[int, int]:
     rows = db.session.execute(
         select(DotVote.candidate_id, DotVote.dots).where(DotVote.participant_id == participant.id)
@@ -319,13 +334,7 @@ def cast_votes(workshop: Workshop, participant: Participant, allocation: dict[in
         raise Refused("closed")
     lock_ballot(participant)
     allowed = {candidate.id for candidate in candidates(workshop.process)}
-    allocation = {cid: dots for cid, dots in allocation.items() if dots}
-    if any(cid not in allowed for cid in allocation):
-        raise Refused("unknown")
-    if any(dots < 0 or dots > workshop.dots_per_service for dots in allocation.values()):
-        raise Refused("per-service")
-    if sum(allocation.values()) > workshop.dots_per_participant:
-        raise Refused("total")
+    allocation = checked_dots(workshop, allocation, allowed, per_item="per-service")
     db.session.execute(
         DotVote.__table__.delete().where(DotVote.participant_id == participant.id),
     )
