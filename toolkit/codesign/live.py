@@ -4,17 +4,24 @@ on the impact/effort grid, and the live results of the room."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, make_response, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..access import Rule, access, form_page
 from ..extensions import db
-from ..forms import BaseForm, form_status, render_form, saving
+from ..forms import form_status, render_form, saving
 from ..processes.models import Participant, StepKind, Workshop, WorkshopStep
-from ..workshops.live import _participant_or_join, _step_page, _typed_texts, _workshop, own_contribution
-from ..workshops.operations import Refused
+from ..workshops.live import (
+    _participant_or_join,
+    _step_page,
+    _typed_texts,
+    _workshop,
+    own_contribution,
+    send_ballot,
+    typed_dots,
+)
 from . import operations
 from .editing import EditOutcome, save_edit, start_editing
 from .forms import ProposalForm
@@ -121,79 +128,22 @@ def withdraw_proposal(proposal_id: int):
     return redirect(url_for("live.mine"))
 
 
-def _refusal(reason: str, workshop: Workshop, placed: int = 0) -> str:
-    if reason == "closed":
-        return _("The workshop is closed: nothing more can be added.")
-    if reason == "step-closed":
-        return _("This vote is closed: the room has moved on. Your earlier choices still count.")
-    if reason == "total":
-        return ngettext(
-            "You placed %(placed)d dots, but you have only %(num)d dot.",
-            "You placed %(placed)d dots, but you have only %(num)d dots.",
-            workshop.dots_per_participant,
-            placed=placed,
-        )
-    if reason == "per-proposal":
-        return ngettext(
-            "You can place at most %(num)d dot on one proposal.",
-            "You can place at most %(num)d dots on one proposal.",
-            workshop.dots_per_service,
-        )
-    return _("This choice is no longer available. Please check the list again.")
-
-
-def _ballot(apply, typed, bad_input_message: str | None, typed_name: str):
-    """Send a ballot (dots or grid) of the phone: stored whole, or the page again with every choice kept."""
-    participant, answer = _participant_or_join()
-    if answer is not None:
-        return answer
-    workshop = _workshop()
-    form = BaseForm()
-    errors = []
-    if form.validate_on_submit():
-        if bad_input_message:
-            errors.append(bad_input_message)
-        else:
-            try:
-                with saving(form) as outcome:
-                    apply(workshop, workshop.current_step, participant, typed)
-            except Refused as refusal:
-                db.session.rollback()
-                placed = sum(typed.values()) if typed_name == "typed_votes" else 0
-                errors.append(_refusal(str(refusal), workshop, placed))
-            except IntegrityError:
-                db.session.rollback()
-                errors.append(
-                    _("Your choices changed on another screen at the same moment. Please check them.")
-                )
-            else:
-                if outcome.saved:
-                    flash(_("Your choices are saved. You can change them until the vote closes."), "success")
-                    return redirect(url_for("live.step"))
-    errors.extend(str(message) for message in form.form_errors)
-    status = 422 if errors else 200
-    if form.token_refused:
-        errors.insert(0, _("This page was open for too long, so the form expired for your safety."))
-        status = 400
-    return _step_page(workshop, participant, status, **{typed_name: typed, "vote_errors": errors})
-
-
 @bp.post("/w/<workshop_code>/proposal-votes")
 @access(Rule.PARTICIPANT)
 @form_page
 def vote():
     """Place dots on proposals: one number per proposal; the whole allocation replaces the previous one."""
-    typed: dict[int, int] = {}
-    bad = False
-    for name, value in request.form.items():
-        if name.startswith("dots-") and name[5:].isdigit():
-            value = value.strip() or "0"
-            if value.isdigit() and len(value) < 4:
-                typed[int(name[5:])] = int(value)
-            else:
-                bad = True
-    message = _("Write the number of dots with digits, for example 2.") if bad else None
-    return _ballot(operations.cast_proposal_votes, typed, message, "typed_votes")
+    typed, bad_number = typed_dots()
+    return send_ballot(
+        lambda workshop, participant: operations.cast_proposal_votes(
+            workshop, workshop.current_step, participant, typed
+        ),
+        typed_votes=typed,
+        placed=sum(typed.values()),
+        bad_input=_("Write the number of dots with digits, for example 2.") if bad_number else None,
+        saved=_("Your choices are saved. You can change them until the vote closes."),
+        raced=_("Your choices changed on another screen at the same moment. Please check them."),
+    )
 
 
 @bp.post("/w/<workshop_code>/grid")
@@ -210,8 +160,15 @@ def place():
                 typed[int(name[5:])] = (int(impact), int(effort))
             else:
                 bad = True
-    message = _("This choice is no longer available. Please check the list again.") if bad else None
-    return _ballot(operations.place_on_grid, typed, message, "typed_places")
+    return send_ballot(
+        lambda workshop, participant: operations.place_on_grid(
+            workshop, workshop.current_step, participant, typed
+        ),
+        typed_places=typed,
+        bad_input=_("This choice is no longer available. Please check the list again.") if bad else None,
+        saved=_("Your choices are saved. You can change them until the vote closes."),
+        raced=_("Your choices changed on another screen at the same moment. Please check them."),
+    )
 
 
 @bp.get("/w/<workshop_code>/results")

@@ -369,6 +369,14 @@ def _refusal_message(reason: str, workshop: Workshop, placed: int = 0) -> str:
             "You can place at most %(num)d dots on one service.",
             workshop.dots_per_service,
         )
+    if reason == "per-proposal":
+        return ngettext(
+            "You can place at most %(num)d dot on one proposal.",
+            "You can place at most %(num)d dots on one proposal.",
+            workshop.dots_per_service,
+        )
+    if reason == "step-closed":
+        return _("This vote is closed: the room has moved on. Your earlier choices still count.")
     return _("This choice is no longer available. Please check the list again.")
 
 
@@ -417,11 +425,20 @@ def propose_service():
 @form_page
 def vote():
     """Place dots: one number per service; the whole allocation replaces the previous one."""
-    participant, answer = _participant_or_join()
-    if answer is not None:
-        return answer
-    workshop = _workshop()
-    form = BaseForm()
+    typed, bad_number = typed_dots()
+    return send_ballot(
+        lambda workshop, participant: operations.cast_votes(workshop, participant, typed),
+        typed_votes=typed,
+        placed=sum(typed.values()),
+        bad_input=_("Write the number of dots with digits, for example 2.") if bad_number else None,
+        saved=_("Your dots are placed. You can change them until voting ends."),
+        raced=_("Your dots changed on another screen at the same moment. Please check them."),
+    )
+
+
+def typed_dots() -> tuple[dict[int, int], bool]:
+    """The dots typed in a vote form (``dots-<id>`` fields, empty meaning none), and whether one was not a
+    number."""
     typed: dict[int, int] = {}
     bad_number = False
     for name, value in request.form.items():
@@ -431,23 +448,34 @@ def vote():
                 typed[int(name[5:])] = int(value)
             else:
                 bad_number = True
+    return typed, bad_number
+
+
+def send_ballot(apply, *, placed: int = 0, bad_input: str | None, saved: str, raced: str, **typed):
+    """Store a phone's ballot (dots, or places on the grid) whole with ``apply(workshop, participant)``, or show
+    the step again with every choice kept (``typed``) and the reason in the person's language."""
+    participant, answer = _participant_or_join()
+    if answer is not None:
+        return answer
+    workshop = _workshop()
+    form = BaseForm()
     errors = []
     if form.validate_on_submit():
-        if bad_number:
-            errors.append(_("Write the number of dots with digits, for example 2."))
+        if bad_input:
+            errors.append(bad_input)
         else:
             try:
                 with saving(form) as outcome:
-                    operations.cast_votes(workshop, participant, typed)
+                    apply(workshop, participant)
             except operations.Refused as refusal:
                 db.session.rollback()
-                errors.append(_refusal_message(str(refusal), workshop, sum(typed.values())))
+                errors.append(_refusal_message(str(refusal), workshop, placed))
             except IntegrityError:
                 db.session.rollback()
-                errors.append(_("Your dots changed on another screen at the same moment. Please check them."))
+                errors.append(raced)
             else:
                 if outcome.saved:
-                    flash(_("Your dots are placed. You can change them until voting ends."), "success")
+                    flash(saved, "success")
                     return redirect(url_for("live.step"))
     errors.extend(str(message) for message in form.form_errors)
     if form.token_refused:
@@ -455,7 +483,7 @@ def vote():
     status = 422 if errors else 200
     if form.token_refused:
         status = 400
-    return _step_page(workshop, participant, status, typed_votes=typed, vote_errors=errors)
+    return _step_page(workshop, participant, status, vote_errors=errors, **typed)
 
 
 @bp.post("/w/<workshop_code>/barriers")
