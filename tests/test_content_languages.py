@@ -222,7 +222,9 @@ def test_a_coordinator_writes_workshop_step_instructions_per_language(make, logi
     assert created.status_code == 302
     step = db.session.scalars(db.select(StepTemplate).order_by(StepTemplate.position.desc())).first()
     assert step.title == {"it": "Giro di nomi", "ar": "جولة الأسماء"} and step.minutes == 10
-    assert step.position == 7
+    from toolkit.services.defaults import AGENDA_STEPS
+
+    assert step.position == len(AGENDA_STEPS) + 1  # after the territory's default steps
     arabic = client.get("/t/alpha/agenda-steps/", headers={"Accept-Language": "ar"}).get_data(as_text=True)
     assert "<bdi>جولة الأسماء</bdi>" in arabic and "قل اسمك" in arabic
     french = client.get("/t/alpha/agenda-steps/", headers={"Accept-Language": "fr"}).get_data(as_text=True)

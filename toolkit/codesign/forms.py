@@ -8,7 +8,7 @@ from wtforms import HiddenField, RadioField, SelectField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from ..barriers.models import Barrier
-from ..content import localize
+from ..content import localize, named_choices
 from ..forms import BaseForm, CheckboxListField, optional_long_text, optional_text, required_long_text
 from ..i18n import LANGUAGES, language_choices
 from ..services.models import Service
@@ -142,9 +142,7 @@ class FeasibilityForm(BaseForm):
         self._organisations = {o.id: o for o in organisations or ()}
         self.on_behalf = organisations is not None
         self.service.choices = [(s.id, localize(s.name).text) for s in services]
-        self.organisation.choices = [(0, _l("Choose the organisation"))] + [
-            (o.id, o.name) for o in organisations or ()
-        ]
+        self.organisation.choices = named_choices(organisations or (), _l("Choose the organisation"))
         self.verdict.choices = [(verdict.value, FEASIBILITY[verdict]) for verdict in Feasibility]
         self.competent_service.choices = [(0, _l("None of the list"))] + [
             (s.id, localize(s.name).text) for s in catalogue
