@@ -100,6 +100,41 @@ def test_texts_already_written_become_the_territory_language_and_come_back(empty
         db.engine.dispose()
 
 
+def test_territories_from_before_co_design_get_its_step_templates(empty_database_url):
+    """Migration 0006 adds the three co-design steps, in ten languages, after a territory's own templates."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0005")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO territories (id, slug, name, region, default_locale, consent_text) VALUES (1, 'x', 'X', '', 'it', '{}')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO step_templates (territory_id, position, kind, title, instructions, minutes) "
+                    "VALUES (1, 4, 'welcome', '{\"it\": \"Ciao\"}', '{}', 10)"
+                )
+            )
+        upgrade()
+        rows = db.session.execute(
+            text("SELECT position, kind, title FROM step_templates WHERE territory_id = 1 ORDER BY position")
+        ).all()
+        assert [(position, kind) for position, kind, _title in rows] == [
+            (4, "welcome"),
+            (5, "proposal_round"),
+            (6, "proposal_voting"),
+            (7, "proposal_grid"),
+        ]
+        assert all(len(_json(title)) == 10 for _position, _kind, title in rows[1:])
+        db.session.rollback()
+        downgrade(revision="0005")
+        assert db.session.execute(text("SELECT count(*) FROM step_templates")).scalar() == 1
+        db.session.rollback()
+        db.engine.dispose()
+
+
 def _json(value):
     import json
 

@@ -83,8 +83,12 @@ def test_the_ranking_is_frozen_when_the_step_closes_and_the_votes_are_kept(app, 
     )
     assert late.status_code == 422
     assert _total() == 4
+    cockpit = facilitator.get(f"/t/alpha/workshops/{workshop.id}").get_data(as_text=True)
+    assert words(app, "Vote closed") in cockpit
     # Back on the step, the vote stays closed until the facilitator opens it again.
     facilitator.post(f"/t/alpha/workshops/{workshop.id}/previous")
+    cockpit = facilitator.get(f"/t/alpha/workshops/{workshop.id}").get_data(as_text=True)
+    assert words(app, "Open the vote again") in cockpit
     refused = _dots(phone, room, {1: 3})
     closed = words(app, "This vote is closed: the room has moved on. Your earlier choices still count.")
     assert refused.status_code == 422 and closed in refused.get_data(as_text=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from toolkit.access import Role
 from toolkit.barriers.models import Barrier, BarrierStatus
 from toolkit.extensions import db
-from toolkit.processes.models import Process, StepKind, Workshop, WorkshopState
+from toolkit.processes.models import Phase, Process, StepKind, Workshop, WorkshopState
 from toolkit.workshops import operations
 from toolkit.workshops.models import ServiceCandidate
 
@@ -49,6 +51,27 @@ def test_a_facilitator_creates_a_process_and_a_workshop_with_an_agenda(app, make
     ]
     assert (workshop.dots_per_participant, workshop.dots_per_service) == (4, 2)
     assert workshop.starts_at.hour == 15
+
+
+def test_a_new_workshop_starts_with_the_steps_of_its_phase_ticked(app, make, login):
+    territory = make.territory("alpha")
+    client = login(make.user(Role.FACILITATOR, territory))
+    process = make.process(territory)
+    process.phase = Phase.CODESIGN
+    db.session.commit()
+    form = client.get(f"/t/alpha/processes/{process.id}/workshops/new").get_data(as_text=True)
+    ticked = {
+        t.kind
+        for t in db.session.scalars(select(operations.StepTemplate))
+        if re.search(rf'value="{t.id}"[^>]*checked|checked[^>]*value="{t.id}"', form)
+    }
+    assert ticked == {
+        StepKind.WELCOME,
+        StepKind.PROPOSAL_ROUND,
+        StepKind.PROPOSAL_VOTING,
+        StepKind.PROPOSAL_GRID,
+        StepKind.BREAK,
+    }
 
 
 def test_more_dots_on_one_service_than_in_total_is_refused(app, make, login):

@@ -32,7 +32,7 @@ from ..extensions import csrf, db
 from ..forms import render_form, saving
 from ..i18n import LANGUAGES
 from ..processes.labels import FREQUENCIES, SEVERITIES
-from ..processes.models import Phase, Process, StepTemplate, Workshop, WorkshopStep
+from ..processes.models import Phase, Process, StepKind, StepTemplate, Workshop, WorkshopStep
 from . import operations
 from .forms import CategoriesForm, ConfirmServicesForm, HideForm, MergeForm, ProcessForm, WorkshopForm
 from .live import (
@@ -117,7 +117,8 @@ def edit_workshop(process_id: int | None = None, workshop_id: int | None = None)
         if workshop.starts_at:
             local = workshop.starts_at
             form.day.data, form.time.data = local.date(), local.time().replace(second=0, microsecond=0)
-        form.steps.data = [t.id for t in templates]
+        suggested = PHASE_STEPS.get(workshop.phase, set(StepKind))
+        form.steps.data = [t.id for t in templates if t.kind in suggested]
     if form.validate_on_submit():
         with saving(form) as outcome:
             is_new = workshop.id is None
@@ -140,6 +141,34 @@ def edit_workshop(process_id: int | None = None, workshop_id: int | None = None)
             flash(_("The workshop is saved."), "success")
             return redirect(url_for("workshops.cockpit", workshop_id=workshop.id))
     return render_form("workshops/workshop_form.html", form, workshop=workshop, process=process)
+
+
+#: The steps a new workshop of each phase starts with ticked; the facilitator ticks or unticks the others.
+PHASE_STEPS = {
+    Phase.SERVICES: {
+        StepKind.WELCOME,
+        StepKind.SERVICE_PROPOSALS,
+        StepKind.SERVICE_VOTING,
+        StepKind.BREAK,
+        StepKind.SYNTHESIS,
+        StepKind.OTHER,
+    },
+    Phase.BARRIERS: {
+        StepKind.WELCOME,
+        StepKind.BARRIER_ROUND,
+        StepKind.BREAK,
+        StepKind.SYNTHESIS,
+        StepKind.OTHER,
+    },
+    Phase.CODESIGN: {
+        StepKind.WELCOME,
+        StepKind.PROPOSAL_ROUND,
+        StepKind.PROPOSAL_VOTING,
+        StepKind.PROPOSAL_GRID,
+        StepKind.BREAK,
+        StepKind.OTHER,
+    },
+}
 
 
 def _default_phase(process: Process) -> Phase:
