@@ -141,3 +141,15 @@ def test_an_operator_of_another_territory_is_refused(app, make, login):
     client = login(outsider)
     assert client.get(f"/t/alpha/proposals/{room['first_only'].id}").status_code == 403
     assert client.get(f"/t/beta/proposals/{room['first_only'].id}").status_code == 404
+
+
+def test_on_behalf_the_organisation_must_be_named(app, make, login):
+    room = _room(make)
+    second = room["services"][1]
+    facilitator = login(room["facilitator"])
+    response = facilitator.post(
+        f"/t/alpha/proposals/{room['second_only'].id}/feasibility",
+        data={"service": second.id, "verdict": "feasible_now", "comment": "Senza nome"},
+    )
+    assert response.status_code == 422 and "Senza nome" in response.get_data(as_text=True)
+    assert _count() == 0

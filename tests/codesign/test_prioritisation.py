@@ -193,3 +193,109 @@ def test_phones_and_the_projector_follow_the_results_live(app, make, login):
     assert "Sito tradotto" in board["html"] and two_dots in board["html"]
     # Someone not in the workshop gets nothing.
     assert app.test_client().get(f"/w/{workshop.join_code}/results").status_code == 403
+
+
+def test_a_vote_racing_the_room_moving_on_is_counted_or_refused_never_left_out(app, make, login, monkeypatch):
+    """The facilitator presses "next step" while a phone's dots are on their way: the dots either make it into the
+    frozen ranking or are refused; they are never stored and missing from it."""
+    room = _room(make, StepKind.PROPOSAL_VOTING)
+    workshop = room["workshop"]
+    step_id = workshop.current_step_id
+    phone = join(app.test_client(), workshop)
+    token, cookie = phone.csrf_token(), phone.get_cookie("session").value
+    facilitator = login(room["facilitator"])
+    facilitator_token = facilitator.csrf_token()
+    inside = threading.Event()
+    original = codesign.visible_proposals
+
+    def slow_phone(process):
+        # The phone's request, past its checks: it waits here while the facilitator moves the room on.
+        if threading.current_thread().name == "phone" and not inside.is_set():
+            inside.set()
+            threading.Event().wait(1.5)
+        return original(process)
+
+    monkeypatch.setattr(codesign, "visible_proposals", slow_phone)
+    statuses = {}
+
+    def send_dots():
+        client = app.test_client()
+        client.set_cookie("session", cookie)
+        with app.app_context():
+            data = {f"dots-{room['proposals'][0].id}": "3", "csrf_token": token}
+            statuses["phone"] = client.post(f"/w/{workshop.join_code}/proposal-votes", data=data).status_code
+
+    def move_on():
+        inside.wait(5)
+        with app.app_context():
+            response = facilitator.post(
+                f"/t/alpha/workshops/{workshop.id}/next", data={"csrf_token": facilitator_token}
+            )
+            statuses["next"] = response.status_code
+
+    threads = [threading.Thread(target=send_dots, name="phone"), threading.Thread(target=move_on)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    db.session.expire_all()
+    from toolkit.processes.models import WorkshopStep
+
+    step = db.session.get(WorkshopStep, step_id)
+    assert statuses["next"] == 302 and step.frozen_at is not None
+    frozen = sum(row["dots"] for row in step.results)
+    assert frozen == _total()
+    assert (statuses["phone"], frozen) in ((302, 3), (422, 0))
+
+
+def test_nothing_received_is_not_a_tie(app, make):
+    room = _room(make, StepKind.PROPOSAL_VOTING)
+    phone = join(app.test_client(), room["workshop"])
+    _dots(phone, room, {0: 2})
+    ranking = codesign.results(room["workshop"].current_step)
+    assert [(item.rank, item.dots, item.tied) for item in ranking] == [
+        (1, 2, False),
+        (2, 0, False),
+        (2, 0, False),
+    ]
+
+
+def test_strange_numbers_are_refused_with_a_clear_message(app, make):
+    room = _room(make, StepKind.PROPOSAL_VOTING)
+    phone = join(app.test_client(), room["workshop"])
+    response = phone.post(
+        f"/w/{room['workshop'].join_code}/proposal-votes",
+        data={f"dots-{room['proposals'][0].id}": "²", "dots-²": "1"},
+    )
+    assert response.status_code == 422
+    assert words(app, "Write the number of dots with digits, for example 2.") in response.get_data(
+        as_text=True
+    )
+    assert _total() == 0
+
+
+def test_a_hidden_proposal_leaves_the_frozen_ranking_and_a_vote_cannot_reopen_after_the_workshop(
+    app, make, login
+):
+    from toolkit.codesign.models import ProposalStatus
+
+    room = _room(make, StepKind.PROPOSAL_VOTING)
+    workshop = room["workshop"]
+    phone = join(app.test_client(), workshop)
+    _dots(phone, room, {0: 3, 1: 1})
+    step = workshop.current_step
+    facilitator = login(room["facilitator"])
+    facilitator.post(f"/t/alpha/workshops/{workshop.id}/close")
+    facilitator.post(f"/t/alpha/proposals/{room['proposals'][0].id}/hide", data={"reason": "Un nome"})
+    db.session.expire_all()
+    assert [item.proposal.id for item in codesign.results(step)] == [p.id for p in room["proposals"][1:]]
+    facilitator.post(f"/t/alpha/workshops/{workshop.id}/steps/{step.id}/reopen")
+    db.session.expire_all()
+    assert db.session.get(type(step), step.id).frozen_at is not None
+    # A withdrawn proposal stays withdrawn: "show" brings back only what a facilitator hid.
+    withdrawn = room["proposals"][2]
+    codesign.set_proposal_status(withdrawn, ProposalStatus.WITHDRAWN)
+    db.session.commit()
+    facilitator.post(f"/t/alpha/proposals/{withdrawn.id}/show")
+    db.session.expire_all()
+    assert db.session.get(type(withdrawn), withdrawn.id).status is ProposalStatus.WITHDRAWN

@@ -217,3 +217,61 @@ def test_a_hidden_proposal_leaves_the_board_and_its_author_reads_why(app, client
     facilitator.post(f"/t/alpha/proposals/{proposal.id}/show")
     db.session.refresh(proposal)
     assert proposal.status is ProposalStatus.NEW and proposal.hidden_reason == ""
+
+
+def test_hidden_things_stay_hidden_from_those_who_do_not_moderate(app, client, make, login):
+    from toolkit.access import Role
+    from toolkit.barriers.models import BarrierStatus
+
+    room = codesign_room(make, slug="alpha")
+    workshop, barriers = room["workshop"], room["barriers"]
+    shown = make.proposal_for(workshop, barriers[:2], change="Proposta visibile")
+    hidden = make.proposal_for(workshop, barriers[2:], change="Proposta nascosta")
+    hidden.status = ProposalStatus.HIDDEN
+    barriers[1].status = BarrierStatus.WITHDRAWN  # its author took it back
+    db.session.commit()
+    join(client, workshop)
+    phone = client.get(f"/w/{workshop.join_code}/now").get_data(as_text=True)
+    assert "Proposta visibile" in phone and "Proposta nascosta" not in phone
+    assert barriers[1].text.replace("'", "&#39;") not in phone
+    translator = login(make.user(Role.TRANSLATOR, room["territory"]))
+    listing = translator.get(f"/t/alpha/processes/{workshop.process_id}/proposals").get_data(as_text=True)
+    assert "Proposta visibile" in listing and "Proposta nascosta" not in listing
+    assert translator.get(f"/t/alpha/proposals/{hidden.id}").status_code == 404
+    facilitator = login(room["facilitator"])
+    assert "Proposta nascosta" in facilitator.get(
+        f"/t/alpha/processes/{workshop.process_id}/proposals"
+    ).get_data(as_text=True)
+    # An edit keeps the link to the withdrawn barrier, which the form no longer offers.
+    page = facilitator.get(f"/t/alpha/proposals/{shown.id}/edit").get_data(as_text=True)
+    data = {**proposal_fields(page, barriers[:1], change="Proposta cambiata"), "version": "1"}
+    assert facilitator.post(f"/t/alpha/proposals/{shown.id}/edit", data=data).status_code == 302
+    db.session.refresh(shown)
+    assert {b.id for b in shown.barriers} == {barriers[0].id, barriers[1].id}
+
+
+def test_a_refused_proposal_after_the_room_moved_on_still_gives_the_words_back(app, client, make):
+    room = codesign_room(make)
+    workshop = room["workshop"]
+    join(client, workshop)
+    page = client.get(f"/w/{workshop.join_code}/now").get_data(as_text=True)
+    go_to(workshop, StepKind.PROPOSAL_GRID)
+    data = proposal_fields(page, [], change="Testo da non perdere", csrf_token="scaduto")
+    response = client.post(f"/w/{workshop.join_code}/proposals", data=data)
+    assert response.status_code == 422
+    assert "Testo da non perdere" in response.get_data(as_text=True)
+
+
+def test_joining_duplicate_barriers_moves_the_proposals_to_the_one_kept(app, make, login):
+    room = codesign_room(make, slug="alpha")
+    workshop, barriers = room["workshop"], room["barriers"]
+    both = make.proposal_for(workshop, barriers[:2], change="Risponde a entrambe")
+    one = make.proposal_for(workshop, barriers[1:2], change="Risponde al duplicato")
+    facilitator = login(room["facilitator"])
+    response = facilitator.post(
+        f"/t/alpha/workshops/{workshop.id}/barriers/{barriers[1].id}/merge", data={"into": barriers[0].id}
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [b.id for b in db.session.get(Proposal, both.id).barriers] == [barriers[0].id]
+    assert [b.id for b in db.session.get(Proposal, one.id).barriers] == [barriers[0].id]

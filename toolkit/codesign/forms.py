@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectField
-from wtforms.validators import DataRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional, ValidationError
 
 from ..barriers.models import Barrier
 from ..content import localize, named_choices
@@ -107,7 +107,7 @@ class FeasibilityForm(BaseForm):
     organisation = SelectField(
         _l("The operator's organisation"),
         coerce=int,
-        validators=[Optional()],
+        validators=[InputRequired(message=_l("Say which organisation runs the service."))],
         description=_l("You record this on behalf of the people who run the service: say who they are."),
     )
     verdict = RadioField(

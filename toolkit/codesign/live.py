@@ -60,10 +60,11 @@ def new_proposal():
     workshop = _workshop()
     form = ProposalForm(barriers=operations.addressable_barriers(workshop.process))
     step = workshop.current_step
+    if not workshop.is_open or step is None or step.kind is not StepKind.PROPOSAL_ROUND:
+        # The room moved on (or the form expired as well): the words come back to copy, nothing is lost.
+        return _step_page(workshop, participant, 422, unsent=_typed_texts())
     if form.validate_on_submit():
-        if not workshop.is_open or step is None or step.kind is not StepKind.PROPOSAL_ROUND:
-            return _step_page(workshop, participant, 422, unsent=_typed_texts())
-        elif operations.proposal_sent_before(form.submission_key.data) is not None:
+        if operations.proposal_sent_before(form.submission_key.data) is not None:
             flash(_("Thank you: your proposal is on the board."), "success")
             return redirect(url_for("live.step"))
         else:
@@ -135,9 +136,7 @@ def vote():
     """Place dots on proposals: one number per proposal; the whole allocation replaces the previous one."""
     typed, bad_number = typed_dots()
     return send_ballot(
-        lambda workshop, participant: operations.cast_proposal_votes(
-            workshop, workshop.current_step, participant, typed
-        ),
+        lambda workshop, participant: operations.cast_proposal_votes(workshop, participant, typed),
         typed_votes=typed,
         placed=sum(typed.values()),
         bad_input=_("Write the number of dots with digits, for example 2.") if bad_number else None,
@@ -154,16 +153,14 @@ def place():
     typed: dict[int, tuple[int, int]] = {}
     bad = False
     for name, value in request.form.items():
-        if name.startswith("cell-") and name[5:].isdigit() and value:
+        if name.startswith("cell-") and name[5:].isdecimal() and value:
             impact, _sep, effort = value.partition("-")
-            if impact.isdigit() and effort.isdigit() and len(value) == 3:
+            if impact.isdecimal() and effort.isdecimal() and len(value) == 3:
                 typed[int(name[5:])] = (int(impact), int(effort))
             else:
                 bad = True
     return send_ballot(
-        lambda workshop, participant: operations.place_on_grid(
-            workshop, workshop.current_step, participant, typed
-        ),
+        lambda workshop, participant: operations.place_on_grid(workshop, participant, typed),
         typed_places=typed,
         bad_input=_("This choice is no longer available. Please check the list again.") if bad else None,
         saved=_("Your choices are saved. You can change them until the vote closes."),

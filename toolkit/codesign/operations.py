@@ -24,6 +24,7 @@ from ..workshops.operations import (
     checked_dots,
     evidence_count,
     lock_ballot,
+    lock_room,
     now,
 )
 from .models import (
@@ -110,7 +111,9 @@ def save_proposal(
         proposal.author_id = proposal.author_id or editor_id
     if not barriers:
         raise Refused("no-barrier")
-    proposal.barriers = barriers
+    # Barriers hidden or withdrawn since are not offered in the form: their links stay, as evidence history.
+    kept = [barrier for barrier in proposal.barriers if not barrier.is_visible and barrier not in barriers]
+    proposal.barriers = [*barriers, *kept]
     proposal.change = change
     proposal.who_acts = who_acts
     proposal.resources = resources
@@ -211,11 +214,13 @@ def record_feasibility(
 # --- prioritisation ----------------------------------------------------------------------------------------
 
 
-def _open_step(workshop: Workshop, step: WorkshopStep | None, kind: StepKind) -> WorkshopStep:
-    """The step votes go to: the room's current step, of the right kind, while it is not frozen."""
+def _open_step(workshop: Workshop, kind: StepKind) -> WorkshopStep:
+    """The step votes go to: the room's current step as it is now, of the right kind, while it is not frozen."""
+    lock_room(workshop)
     if workshop.state is not WorkshopState.OPEN:
         raise Refused("closed")
-    if step is None or step.id != workshop.current_step_id or step.kind is not kind or step.frozen_at:
+    step = workshop.current_step
+    if step is None or step.kind is not kind or step.frozen_at:
         raise Refused("step-closed")
     return step
 
@@ -238,12 +243,10 @@ def placements_in(step: WorkshopStep, participant: Participant) -> dict[int, tup
     return {proposal_id: (impact, effort) for proposal_id, impact, effort in rows}
 
 
-def cast_proposal_votes(
-    workshop: Workshop, step: WorkshopStep | None, participant: Participant, allocation: dict[int, int]
-) -> None:
-    """Replace the participant's dots in this step with ``allocation`` (proposal id -> dots), within the
-    workshop's limits."""
-    step = _open_step(workshop, step, StepKind.PROPOSAL_VOTING)
+def cast_proposal_votes(workshop: Workshop, participant: Participant, allocation: dict[int, int]) -> None:
+    """Replace the participant's dots in the room's current vote with ``allocation`` (proposal id -> dots),
+    within the workshop's limits."""
+    step = _open_step(workshop, StepKind.PROPOSAL_VOTING)
     lock_ballot(participant)
     allowed = {proposal.id for proposal in visible_proposals(workshop.process)}
     allocation = checked_dots(workshop, allocation, allowed, per_item="per-proposal")
@@ -266,13 +269,11 @@ def cast_proposal_votes(
 
 
 def place_on_grid(
-    workshop: Workshop,
-    step: WorkshopStep | None,
-    participant: Participant,
-    placements: dict[int, tuple[int, int]],
+    workshop: Workshop, participant: Participant, placements: dict[int, tuple[int, int]]
 ) -> None:
-    """Replace where the participant placed proposals on the grid (proposal id -> (impact, effort))."""
-    step = _open_step(workshop, step, StepKind.PROPOSAL_GRID)
+    """Replace where the participant placed proposals on the room's current grid (proposal id -> (impact,
+    effort))."""
+    step = _open_step(workshop, StepKind.PROPOSAL_GRID)
     lock_ballot(participant)
     allowed = {proposal.id for proposal in visible_proposals(workshop.process)}
     if any(pid not in allowed for pid in placements):
@@ -316,15 +317,16 @@ class Priority:
     share: float = 0.0
 
 
-def _ranked(items: list[tuple[Proposal, object]], make) -> list[Priority]:
-    """Rank by ``key`` (highest first; ``None`` last); equal keys share a rank and are marked as tied."""
+def _ranked(items: list[tuple[Proposal, object]], make, nothing=(None,)) -> list[Priority]:
+    """Rank by ``key`` (highest first; ``None`` last); equal keys share a rank and are marked as tied, except
+    keys that mean nothing was received (``nothing``)."""
     items.sort(key=lambda pair: (pair[1] is None, -(pair[1] or 0), pair[0].id))
     counts = Counter(key for _, key in items)
     ranked, rank, previous = [], 0, object()
     for position, (proposal, key) in enumerate(items, start=1):
         if key != previous:
             rank, previous = position, key
-        ranked.append(make(rank, proposal, counts[key] > 1))
+        ranked.append(make(rank, proposal, key not in nothing and counts[key] > 1))
     return ranked
 
 
@@ -346,7 +348,7 @@ def live_results(step: WorkshopStep, proposals: list[Proposal]) -> list[Priority
             item.share = dots / highest if highest else 0.0
             return item
 
-        return _ranked([(p, totals.get(p.id, (0, 0))[0]) for p in proposals], make)
+        return _ranked([(p, totals.get(p.id, (0, 0))[0]) for p in proposals], make, nothing=(None, 0))
     rows = db.session.execute(
         select(
             GridPlacement.proposal_id,
@@ -384,7 +386,10 @@ def results(step: WorkshopStep, proposals: list[Proposal] | None = None) -> list
             p.id: p
             for p in db.session.scalars(
                 select(Proposal)
-                .where(Proposal.id.in_([row["proposal"] for row in step.results]))
+                .where(
+                    Proposal.id.in_([row["proposal"] for row in step.results]),
+                    Proposal.status == ProposalStatus.NEW,
+                )
                 .options(selectinload(Proposal.barriers).selectinload(Barrier.service))
             )
         }
@@ -489,16 +494,21 @@ def latest_votes(process: Process, proposals: list[Proposal]) -> dict[StepKind, 
     """For each method, the latest step of the process where the room prioritised (frozen or still open)."""
     latest = {}
     for kind in (StepKind.PROPOSAL_VOTING, StepKind.PROPOSAL_GRID):
-        step = db.session.scalar(
+        steps = (
             select(WorkshopStep)
             .join(Workshop, Workshop.id == WorkshopStep.workshop_id)
-            .where(
-                Workshop.process_id == process.id,
-                WorkshopStep.kind == kind,
-                WorkshopStep.started_at.is_not(None),
-            )
-            .order_by(WorkshopStep.started_at.desc(), WorkshopStep.id.desc())
+            .where(Workshop.process_id == process.id, WorkshopStep.kind == kind)
             .limit(1)
+        )
+        # The vote closed last; while none has closed, the one open now.
+        step = db.session.scalar(
+            steps.where(WorkshopStep.frozen_at.is_not(None)).order_by(
+                WorkshopStep.frozen_at.desc(), WorkshopStep.id.desc()
+            )
+        ) or db.session.scalar(
+            steps.where(WorkshopStep.started_at.is_not(None)).order_by(
+                WorkshopStep.started_at.desc(), WorkshopStep.id.desc()
+            )
         )
         if step is not None:
             latest[kind] = LatestVote(step, {item.proposal.id: item for item in results(step, proposals)})

@@ -10,6 +10,7 @@ from flask import Blueprint, abort, flash, g, make_response, redirect, render_te
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..access import Permission, access, form_page
@@ -22,7 +23,7 @@ from ..processes.models import Process, StepKind, Workshop, WorkshopStep
 from ..territories.models import Organisation
 from ..workshops.forms import HideForm
 from ..workshops.live import catalogue
-from ..workshops.operations import bump
+from ..workshops.operations import bump, lock_room
 from . import operations
 from .editing import EditOutcome, save_edit, start_editing
 from .forms import FeasibilityForm, ProposalForm
@@ -57,7 +58,7 @@ def proposals(process_id: int):
     process = _process(process_id)
     items = db.session.scalars(
         select(Proposal)
-        .where(Proposal.process_id == process.id)
+        .where(Proposal.process_id == process.id, *_visible_unless_moderating())
         .options(
             selectinload(Proposal.barriers).selectinload(Barrier.service),
             selectinload(Proposal.assessments).selectinload(FeasibilityAssessment.service),
@@ -66,6 +67,18 @@ def proposals(process_id: int):
         .order_by(Proposal.created_at, Proposal.id)
     ).all()
     return render_template("codesign/proposals.html", process=process, proposals=items)
+
+
+def _visible_unless_moderating() -> tuple:
+    """Hidden and withdrawn proposals are listed for the facilitators who moderate them, not for everyone."""
+    return () if Permission.RUN_WORKSHOPS in g.permissions else (Proposal.status == ProposalStatus.NEW,)
+
+
+def _readable(item: Proposal) -> Proposal:
+    """A hidden or withdrawn proposal opens for facilitators and for the people who may edit it."""
+    if not item.is_visible and not operations.may_edit(current_user, g.permissions, item):
+        abort(404)
+    return item
 
 
 def _proposal_form(process: Process, **kwargs) -> ProposalForm:
@@ -85,8 +98,12 @@ def _write_new(process: Process, template: str, workshop: Workshop | None = None
                 entered_by_facilitator=workshop is not None,
                 submission_key=form.submission_key.data or None,
             )
-            with saving(form) as outcome:
-                _apply(form, proposal)
+            try:
+                with saving(form) as outcome:
+                    _apply(form, proposal)
+            except IntegrityError:  # the same form, sent twice at the same moment
+                db.session.rollback()
+                outcome.saved = operations.proposal_sent_before(form.submission_key.data) is not None
         else:
             outcome = None
         if outcome is None or outcome.saved:
@@ -128,7 +145,7 @@ def type_in_proposal(workshop_id: int):
 @access(Permission.VIEW_TERRITORY)
 def proposal(proposal_id: int):
     """One proposal: what it changes, the barriers behind it, the feasibility history, and the form to add to it."""
-    item = _proposal(proposal_id)
+    item = _readable(_proposal(proposal_id))
     return _proposal_page(item, _feasibility_form(item, formdata=None))
 
 
@@ -224,7 +241,7 @@ def moderate_proposal(proposal_id: int, action: str):
             return redirect(url_for("codesign.proposal", proposal_id=item.id))
         operations.set_proposal_status(item, ProposalStatus.HIDDEN, form.reason.data)
         flash(_("The proposal is hidden."), "success")
-    else:
+    elif item.status is ProposalStatus.HIDDEN:
         operations.set_proposal_status(item, ProposalStatus.NEW)
         flash(_("The proposal is visible again."), "success")
     db.session.commit()
@@ -242,7 +259,8 @@ def reopen_vote(workshop_id: int, step_id: int):
     step = db.get_or_404(WorkshopStep, step_id)
     if step.workshop_id != workshop.id or not step.kind.prioritises:
         abort(404)
-    if workshop.current_step_id != step.id:
+    lock_room(workshop)
+    if workshop.current_step_id != step.id or not workshop.is_open:
         flash(_("Go to this step first: a vote can be open only on the room's current step."), "error")
     else:
         operations.reopen(step)

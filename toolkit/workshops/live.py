@@ -442,9 +442,9 @@ def typed_dots() -> tuple[dict[int, int], bool]:
     typed: dict[int, int] = {}
     bad_number = False
     for name, value in request.form.items():
-        if name.startswith("dots-") and name[5:].isdigit():
+        if name.startswith("dots-") and name[5:].isdecimal():
             value = value.strip() or "0"
-            if value.isdigit() and len(value) < 4:
+            if value.isdecimal() and len(value) < 4:
                 typed[int(name[5:])] = int(value)
             else:
                 bad_number = True

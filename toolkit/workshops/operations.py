@@ -139,8 +139,22 @@ def _arrive(workshop: Workshop, step: WorkshopStep) -> None:
     step.extra_minutes = 0
 
 
+def lock_room(workshop: Workshop) -> None:
+    """Hold the workshop's row until the commit, and read its step and state again as they are now.
+
+    Everything that depends on the room's current step (a vote arriving, the room moving on and freezing the
+    vote) goes through this first, so the two never interleave: a vote is either counted in the frozen ranking
+    or refused, never stored and left out.
+    """
+    bump(workshop)  # an UPDATE: the row lock on PostgreSQL, the write lock on SQLite
+    db.session.refresh(workshop, ["state", "current_step_id", "current_step"])
+    if workshop.current_step is not None:
+        db.session.refresh(workshop.current_step, ["frozen_at", "results"])
+
+
 def go_to_step(workshop: Workshop, offset: int) -> None:
     """Move the room ``offset`` steps forward (or back) in the agenda."""
+    lock_room(workshop)
     if workshop.state is not WorkshopState.OPEN or not workshop.steps:
         raise Refused("not-open")
     steps = list(workshop.steps)
@@ -168,6 +182,7 @@ def _leave_step(workshop: Workshop) -> None:
 
 def close_workshop(workshop: Workshop) -> None:
     """End the workshop: nobody can join or add anything; people keep their return codes."""
+    lock_room(workshop)
     _leave_step(workshop)
     workshop.state = WorkshopState.CLOSED
     workshop.closed_at = now()
@@ -330,6 +345,7 @@ def votes_of(participant: Participant) -> dict[int, int]:
 
 def cast_votes(workshop: Workshop, participant: Participant, allocation: dict[int, int]) -> None:
     """Replace the participant's dots with ``allocation`` (candidate id -> dots), within the workshop's limits."""
+    lock_room(workshop)
     if workshop.state is not WorkshopState.OPEN:
         raise Refused("closed")
     lock_ballot(participant)
@@ -534,10 +550,26 @@ def merge_barriers(duplicate: Barrier, survivor: Barrier) -> None:
     for category in duplicate.categories:
         if category not in survivor.categories:
             survivor.categories.append(category)
+    _move_proposal_links(duplicate, survivor)
     duplicate.status = BarrierStatus.MERGED
     duplicate.merged_into_id = survivor.id
     audit.record("barrier.merged", duplicate, into=survivor.id)
     _bump_for(survivor)
+
+
+def _move_proposal_links(duplicate: Barrier, survivor: Barrier) -> None:
+    """Proposals that answered the duplicate answer the barrier kept."""
+    from ..codesign.models import proposal_barriers
+
+    links = proposal_barriers.c
+    answering = set(db.session.scalars(select(links.proposal_id).where(links.barrier_id == survivor.id)))
+    moved = set(db.session.scalars(select(links.proposal_id).where(links.barrier_id == duplicate.id)))
+    db.session.execute(proposal_barriers.delete().where(links.barrier_id == duplicate.id))
+    if moved - answering:
+        db.session.execute(
+            proposal_barriers.insert(),
+            [{"proposal_id": pid, "barrier_id": survivor.id} for pid in sorted(moved - answering)],
+        )
 
 
 def recategorise(barrier: Barrier, categories: list[BarrierCategory]) -> None:
