@@ -7,6 +7,8 @@ FLASK := $(BIN)/flask --app toolkit
 HOST ?= 127.0.0.1
 PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1/test
+# The suite runs in this many processes (pytest-xdist); each has its own database.
+PYTEST_WORKERS ?= 2
 APP_DEBIAN_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji poppler-utils
 TEST_DEBIAN_PACKAGES := chromium
 
@@ -19,10 +21,10 @@ run: $(VENV)/.installed system-packages translations database
 
 test: $(VENV)/.installed-test system-packages test-system-packages translations lint
 	@echo "== test suite on SQLite =="
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
 	@if $(BIN)/python -c "import psycopg, sys; psycopg.connect(sys.argv[1], connect_timeout=3).close()" "$(TEST_DATABASE_URL)" 2>/dev/null; then \
 		echo "== test suite on PostgreSQL =="; \
-		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest; \
+		TEST_DATABASE_URL="$(TEST_DATABASE_URL)" $(BIN)/pytest -n $(PYTEST_WORKERS); \
 	else \
 		echo "== PostgreSQL not reachable at $(TEST_DATABASE_URL): PostgreSQL pass skipped =="; \
 	fi

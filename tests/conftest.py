@@ -34,7 +34,7 @@ def database_url(tmp_path_factory) -> str:
     """One database per test run; its schema is created once and its rows are removed after each test."""
     url = os.environ.get("TEST_DATABASE_URL")
     if url:
-        url = url.replace("postgresql://", "postgresql+psycopg://", 1)
+        url = worker_database(url.replace("postgresql://", "postgresql+psycopg://", 1), "")
         engine = create_engine(url)
         with engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE"))
@@ -47,6 +47,27 @@ def database_url(tmp_path_factory) -> str:
         db.create_all()
         db.engine.dispose()
     return url
+
+
+def worker_database(url: str, name: str, fresh: bool = False) -> str:
+    """The address of a PostgreSQL database of its own for this test process (``name`` or the server's test
+    database, suffixed with the pytest-xdist worker), created when missing; ``fresh`` creates it anew."""
+    base, database = url.rsplit("/", 1)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    target = "_".join(part for part in (name or database, worker) if part)
+    if target == database and not fresh:
+        return url
+    server = create_engine(url, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        if fresh:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{target}" WITH (FORCE)'))
+        exists = connection.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target}
+        ).first()
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{target}"'))
+    server.dispose()
+    return f"{base}/{target}"
 
 
 def _config(url: str) -> dict:

@@ -14,6 +14,8 @@ from toolkit.accounts.models import User
 from toolkit.extensions import db
 from toolkit.territories.models import Territory
 
+from .conftest import worker_database
+
 
 @pytest.fixture
 def empty_database_url(tmp_path):
@@ -22,16 +24,14 @@ def empty_database_url(tmp_path):
     if not url:
         yield f"sqlite:///{tmp_path / 'empty.sqlite'}"
         return
-    server = create_engine(
-        url.replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT"
+    url = worker_database(
+        url.replace("postgresql://", "postgresql+psycopg://", 1), "toolkit_migrations", fresh=True
     )
+    yield url
+    base, name = url.rsplit("/", 1)
+    server = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS toolkit_migrations"))
-        connection.execute(text("CREATE DATABASE toolkit_migrations"))
-    base = url.rsplit("/", 1)[0]
-    yield f"{base}/toolkit_migrations"
-    with server.connect() as connection:
-        connection.execute(text("DROP DATABASE IF EXISTS toolkit_migrations WITH (FORCE)"))
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     server.dispose()
 
 
