@@ -63,7 +63,7 @@ def table(make):
     db.session.flush()
     templates = db.session.scalars(
         select(StepTemplate)
-        .where(StepTemplate.kind.in_([k for k in StepKind if k.value.startswith("proposal")]))
+        .where(StepTemplate.kind.in_([k for k in StepKind if k.codesign]))
         .order_by(StepTemplate.position)
     ).all()
     operations.build_agenda(workshop, list(templates))

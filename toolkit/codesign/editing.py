@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
@@ -20,6 +21,28 @@ class EditOutcome:
     saved: bool = False
     #: What is stored now, when someone else saved in between.
     conflict: Proposal | None = None
+
+
+def store_once(form: ProposalForm, proposal: Proposal, editor_id: int | None = None) -> bool:
+    """Store the new proposal of a valid form once, however many times the form is sent (a double tap, a
+    resend after a timeout, two sends at the same moment)."""
+    key = form.submission_key.data or None
+    if operations.proposal_sent_before(key) is not None:
+        return True
+    proposal.submission_key = key
+    try:
+        with saving(form) as outcome:
+            operations.save_proposal(
+                proposal,
+                barriers=form.chosen_barriers,
+                language=form.language.data,
+                editor_id=editor_id,
+                **form.texts(),
+            )
+    except IntegrityError:
+        db.session.rollback()
+        return operations.proposal_sent_before(key) is not None
+    return outcome.saved
 
 
 def start_editing(form: ProposalForm, proposal: Proposal) -> None:

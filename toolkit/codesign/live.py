@@ -7,11 +7,10 @@ from flask import Blueprint, flash, jsonify, make_response, redirect, render_tem
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ..access import Rule, access, form_page
 from ..extensions import db
-from ..forms import form_status, render_form, saving
+from ..forms import form_status, render_form
 from ..processes.models import Participant, StepKind, Workshop, WorkshopStep
 from ..workshops.live import (
     _participant_or_join,
@@ -23,7 +22,7 @@ from ..workshops.live import (
     typed_dots,
 )
 from . import operations
-from .editing import EditOutcome, save_edit, start_editing
+from .editing import EditOutcome, save_edit, start_editing, store_once
 from .forms import ProposalForm
 from .models import Proposal, ProposalStatus
 
@@ -63,29 +62,15 @@ def new_proposal():
     if not workshop.is_open or step is None or step.kind is not StepKind.PROPOSAL_ROUND:
         # The room moved on (or the form expired as well): the words come back to copy, nothing is lost.
         return _step_page(workshop, participant, 422, unsent=_typed_texts())
-    if form.validate_on_submit():
-        if operations.proposal_sent_before(form.submission_key.data) is not None:
-            flash(_("Thank you: your proposal is on the board."), "success")
-            return redirect(url_for("live.step"))
-        else:
-            proposal = Proposal(
-                territory_id=workshop.territory_id,
-                process_id=workshop.process_id,
-                workshop_id=workshop.id,
-                participant_id=participant.id,
-                submission_key=form.submission_key.data or None,
-            )
-            try:
-                with saving(form) as outcome:
-                    operations.save_proposal(
-                        proposal, barriers=form.chosen_barriers, language=form.language.data, **form.texts()
-                    )
-            except IntegrityError:
-                db.session.rollback()
-                outcome.saved = operations.proposal_sent_before(form.submission_key.data) is not None
-            if outcome.saved:
-                flash(_("Thank you: your proposal is on the board."), "success")
-                return redirect(url_for("live.step"))
+    proposal = Proposal(
+        territory_id=workshop.territory_id,
+        process_id=workshop.process_id,
+        workshop_id=workshop.id,
+        participant_id=participant.id,
+    )
+    if form.validate_on_submit() and store_once(form, proposal):
+        flash(_("Thank you: your proposal is on the board."), "success")
+        return redirect(url_for("live.step"))
     return _step_page(workshop, participant, form_status(form), codesign_form=form)
 
 

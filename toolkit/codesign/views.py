@@ -10,7 +10,6 @@ from flask import Blueprint, abort, flash, g, make_response, redirect, render_te
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..access import Permission, access, form_page
@@ -25,7 +24,7 @@ from ..workshops.forms import HideForm
 from ..workshops.live import catalogue
 from ..workshops.operations import bump, lock_room
 from . import operations
-from .editing import EditOutcome, save_edit, start_editing
+from .editing import EditOutcome, save_edit, start_editing, store_once
 from .forms import FeasibilityForm, ProposalForm
 from .labels import FEASIBILITY
 from .models import Feasibility, FeasibilityAssessment, Proposal, ProposalStatus
@@ -86,42 +85,21 @@ def _proposal_form(process: Process, **kwargs) -> ProposalForm:
 
 
 def _write_new(process: Process, template: str, workshop: Workshop | None = None, **context):
-    """The form of a new proposal, and its storing (once, however many times it is sent)."""
+    """The form of a new proposal, and its storing."""
     form = _proposal_form(process)
-    if form.validate_on_submit():
-        if operations.proposal_sent_before(form.submission_key.data) is None:
-            proposal = Proposal(
-                territory_id=process.territory_id,
-                process_id=process.id,
-                workshop_id=workshop.id if workshop is not None else None,
-                organisation_id=None if workshop is not None else current_user.organisation_id,
-                entered_by_facilitator=workshop is not None,
-                submission_key=form.submission_key.data or None,
-            )
-            try:
-                with saving(form) as outcome:
-                    _apply(form, proposal)
-            except IntegrityError:  # the same form, sent twice at the same moment
-                db.session.rollback()
-                outcome.saved = operations.proposal_sent_before(form.submission_key.data) is not None
-        else:
-            outcome = None
-        if outcome is None or outcome.saved:
-            flash(_("The proposal is saved."), "success")
-            if workshop is not None:
-                return redirect(url_for("codesign.type_in_proposal", workshop_id=workshop.id))
-            return redirect(url_for("codesign.proposals", process_id=process.id))
-    return render_form(template, form, process=process, workshop=workshop, **context)
-
-
-def _apply(form: ProposalForm, proposal: Proposal) -> None:
-    operations.save_proposal(
-        proposal,
-        barriers=form.chosen_barriers,
-        language=form.language.data,
-        editor_id=current_user.id,
-        **form.texts(),
+    proposal = Proposal(
+        territory_id=process.territory_id,
+        process_id=process.id,
+        workshop_id=workshop.id if workshop is not None else None,
+        organisation_id=None if workshop is not None else current_user.organisation_id,
+        entered_by_facilitator=workshop is not None,
     )
+    if form.validate_on_submit() and store_once(form, proposal, editor_id=current_user.id):
+        flash(_("The proposal is saved."), "success")
+        if workshop is not None:
+            return redirect(url_for("codesign.type_in_proposal", workshop_id=workshop.id))
+        return redirect(url_for("codesign.proposals", process_id=process.id))
+    return render_form(template, form, process=process, workshop=workshop, **context)
 
 
 @bp.route("/processes/<int:process_id>/proposals/new", methods=["GET", "POST"])

@@ -304,12 +304,11 @@ def _agendas(territory, workshops) -> None:
         .where(StepTemplate.territory_id == territory.id)
         .order_by(StepTemplate.position)
     ).all()
-    codesign = (StepKind.PROPOSAL_ROUND, StepKind.PROPOSAL_VOTING, StepKind.PROPOSAL_GRID)
     for workshop in workshops:
         if workshop.phase is Phase.CODESIGN:
-            chosen = [t for t in templates if t.kind in (StepKind.WELCOME, StepKind.BREAK, *codesign)]
+            chosen = [t for t in templates if t.kind.codesign or t.kind in (StepKind.WELCOME, StepKind.BREAK)]
         else:
-            chosen = [t for t in templates if t.kind not in codesign]
+            chosen = [t for t in templates if not t.kind.codesign]
         live.build_agenda(workshop, chosen)
     db.session.flush()
     running = next(w for w in workshops if w.join_code)

@@ -60,6 +60,11 @@ class StepKind(enum.StrEnum):
         """Steps where the room prioritises proposals; their results are frozen when the step closes."""
         return self in (StepKind.PROPOSAL_VOTING, StepKind.PROPOSAL_GRID)
 
+    @property
+    def codesign(self) -> bool:
+        """Steps of the co-design phase: writing proposals and prioritising them."""
+        return self is StepKind.PROPOSAL_ROUND or self.prioritises
+
 
 class StepTemplate(TerritoryScoped, db.Model):
     """A step that workshop agendas of the territory are built from, with what participants read during it."""

@@ -286,11 +286,11 @@ def _codesign_context(workshop: Workshop, step: WorkshopStep | None) -> dict:
     """The proposals of the process, and the ranking of the room's current vote when it is on one."""
     from ..codesign import operations as codesign
 
+    if step is None or not step.kind.codesign:
+        return {"proposals": [], "results": None}
     proposals = codesign.visible_proposals(workshop.process)
-    context = {"proposals": proposals, "results": None}
-    if step is not None and step.kind.prioritises:
-        context["results"] = codesign.results(step, proposals)
-    return context
+    results = codesign.results(step, proposals) if step.kind.prioritises else None
+    return {"proposals": proposals, "results": results}
 
 
 @bp.get("/workshops/<int:workshop_id>/projector")

@@ -313,7 +313,7 @@ def _step_page(workshop: Workshop, participant: Participant, status: int = 200, 
         context["ranking"] = operations.ranking(workshop.process)
         context["barriers"] = board_barriers(workshop)
         context["barrier_total"] = barrier_count(workshop)
-    elif kind in (StepKind.PROPOSAL_ROUND, StepKind.PROPOSAL_VOTING, StepKind.PROPOSAL_GRID):
+    elif kind is not None and kind.codesign:
         from ..codesign.live import step_context
 
         context.update(step_context(workshop, participant, step, forms))
