@@ -35,6 +35,8 @@ def world(make):
             "workshop_id": workshop.id,
             "workshop_code": workshop.join_code,
             "lang": "ar",
+            "kind": "barrier",
+            "source_id": contributions[territory.id]["barrier_id"],
             "process_id": processes[territory.id].id,
             "territory_slug": territory.slug,
             "service_id": service.id,

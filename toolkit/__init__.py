@@ -81,7 +81,7 @@ def _configure_secret_key(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import database, models  # noqa: F401  (SQLite pragmas; every table known to the schema)
+    from . import background, database, models  # noqa: F401  (SQLite pragmas; every table known to the schema)
     from .access import enforce_access
     from .extensions import babel, csrf, db, limiter, login_manager, migrate
     from .i18n import select_locale
@@ -94,6 +94,9 @@ def _init_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     register_web(app)
+    background.init_app(app)
+    from .translating import operations  # noqa: F401  (an edited original makes its translations outdated)
+
     app.before_request(enforce_access)
 
 
@@ -106,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from .processes.views import bp as processes_bp
     from .services.views import bp as services_bp
     from .territories.views import admin_bp, network_bp, territory_bp
+    from .translating.views import bp as translating_bp
     from .workshops.cockpit import bp as workshops_bp
     from .workshops.live import bp as live_bp
 
@@ -122,5 +126,6 @@ def _register_blueprints(app: Flask) -> None:
         live_bp,
         codesign_bp,
         codesign_live_bp,
+        translating_bp,
     ):
         app.register_blueprint(blueprint)

@@ -46,6 +46,7 @@ class Permission(enum.StrEnum):
     SUBMIT_INPUT = "submit_input"
     WRITE_PROPOSALS = "write_proposals"
     ASSESS_FEASIBILITY = "assess_feasibility"
+    TRANSLATE = "translate"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -58,6 +59,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.WRITE_PROPOSALS,
             # On behalf of an operator's organisation, named with each assessment.
             Permission.ASSESS_FEASIBILITY,
+            Permission.TRANSLATE,
         }
     ),
     Role.ASSOCIATION_MEMBER: frozenset(
@@ -67,7 +69,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.OPERATOR: frozenset(
         {Permission.VIEW_TERRITORY, Permission.WRITE_PROPOSALS, Permission.ASSESS_FEASIBILITY}
     ),
-    Role.TRANSLATOR: frozenset({Permission.VIEW_TERRITORY}),
+    Role.TRANSLATOR: frozenset({Permission.VIEW_TERRITORY, Permission.TRANSLATE}),
     Role.ADDRESSEE: frozenset({Permission.VIEW_TERRITORY}),
     # Network coordinators read across the territories of their network; they manage nothing inside them.
     Role.NETWORK_COORDINATOR: frozenset({Permission.VIEW_TERRITORY}),

@@ -20,6 +20,9 @@ ENVIRONMENT_SETTINGS = {
     "JOIN_FAILURE_LIMIT": str,
     "SESSION_COOKIE_SECURE": lambda value: value.lower() in ("1", "true", "yes"),
     "PROXY_COUNT": int,
+    "MACHINE_TRANSLATION_URL": str,
+    "MACHINE_TRANSLATION_API_KEY": str,
+    "MACHINE_TRANSLATION_TIMEOUT": float,
 }
 
 
@@ -72,6 +75,17 @@ class Defaults:
     # failures count, so a room of 60 joins at once).
     JOIN_FAILURE_LIMIT = "20 per minute;100 per hour"
     RATELIMIT_HEADERS_ENABLED = True
+
+    # Machine translation (a LibreTranslate-compatible service): off while the address is empty. Drafts are asked
+    # outside the page request and wait for this many seconds at most; a person reviews every draft.
+    MACHINE_TRANSLATION_URL = ""
+    MACHINE_TRANSLATION_API_KEY = ""
+    MACHINE_TRANSLATION_TIMEOUT = 10.0
+    # The service's names of languages that it calls differently from the toolkit.
+    MACHINE_TRANSLATION_CODES = {"zh": "zh-Hans"}
+
+    # Threads of each application process that run work outside the page requests (machine translation).
+    BACKGROUND_WORKERS = 2
 
     # Extra Content-Security-Policy sources are never needed: everything is served from this site.
     CONTENT_SECURITY_POLICY = (

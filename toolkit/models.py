@@ -7,6 +7,7 @@ from .codesign.models import FeasibilityAssessment, GridPlacement, Proposal, Pro
 from .processes.models import Participant, Process, StepTemplate, Workshop, WorkshopStep
 from .services.models import BarrierCategory, Service
 from .territories.models import Network, Organisation, Territory
+from .translating.models import MachineRequest, TextTranslation
 from .workshops.models import DotVote, ServiceCandidate, ServiceProposal
 
 __all__ = [
@@ -17,6 +18,7 @@ __all__ = [
     "DotVote",
     "FeasibilityAssessment",
     "GridPlacement",
+    "MachineRequest",
     "Network",
     "Organisation",
     "Participant",
@@ -30,6 +32,7 @@ __all__ = [
     "StepTemplate",
     "Territory",
     "Testimony",
+    "TextTranslation",
     "User",
     "Workshop",
     "WorkshopStep",

@@ -139,7 +139,10 @@ def _register_filters(app: Flask) -> None:
     )
     from .services.labels import DIMENSIONS, LEVELS, SECTORS
     from .territories.labels import ORGANISATION_KINDS, ROLE_NAMES
+    from .translating.display import reading
+    from .translating.labels import ITEM_STATES, SOURCE_KINDS
 
+    app.jinja_env.globals["reading"] = reading
     app.jinja_env.filters.update(
         role_name=ROLE_NAMES.get,
         organisation_kind=ORGANISATION_KINDS.get,
@@ -158,6 +161,8 @@ def _register_filters(app: Flask) -> None:
         proposal_status=PROPOSAL_STATUSES.get,
         impact_level=IMPACT_LEVELS.get,
         effort_level=EFFORT_LEVELS.get,
+        translation_state=ITEM_STATES.get,
+        source_kind=SOURCE_KINDS.get,
         direction=text_direction,
         html_lang=html_language,
         translated=localize,
@@ -168,6 +173,7 @@ def _register_filters(app: Flask) -> None:
         format_datetime=format_datetime,
         format_time=format_time,
         language_names=language_names,
+        language_name=lambda code: language_names([code]),
         format_list=lambda items: format_list([str(item) for item in items], locale=get_locale()),
     )
 

@@ -122,7 +122,9 @@ def tour(make, app):
         "workshop_id": workshop.id,
         "workshop_code": workshop.join_code,
         "lang": "ar",
+        "kind": "barrier",
     }
+    values["source_id"] = values["barrier_id"]
     people["participant"] = workshop
     visits: dict[str, list[str]] = {actor: [] for actor in people}
     for route in all_routes(app):

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from ..access import Permission, access
 from ..barriers.models import Barrier, BarrierStatus
 from ..extensions import db
+from ..translating import operations as translating
 from .models import Process
 
 bp = Blueprint("processes", __name__, url_prefix="/t/<territory_slug>/processes")
@@ -40,4 +41,9 @@ def process(process_id: int):
     by_service = defaultdict(list)
     for barrier in barriers:
         by_service[barrier.service_id].append(barrier)
-    return render_template("processes/detail.html", process=item, barriers_by_service=by_service)
+    return render_template(
+        "processes/detail.html",
+        process=item,
+        barriers_by_service=by_service,
+        translation_counts=translating.counts(item),
+    )

@@ -1,0 +1,75 @@
+"""Showing a contribution to a reader: in their language when a reviewed translation exists, with the original
+one click away; otherwise the original, marked with its own language.
+
+Pages look translations up in bulk: the first contribution of a kind shown on a page loads the reviewed
+translations of every contribution of that kind the page has loaded, in one query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g
+from sqlalchemy import select
+
+from ..content import page_language
+from ..extensions import db
+from .models import TextTranslation, TranslationStatus
+from .sources import SOURCES_BY_MODEL
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A contribution as one reader sees it."""
+
+    record: object
+    #: The reviewed translation into the reader's language, when there is one.
+    translation: TextTranslation | None
+
+    @property
+    def language(self) -> str:
+        return self.translation.language if self.translation else self.record.language
+
+    def text(self, field: str = "text") -> str:
+        if self.translation is not None:
+            return self.translation.texts.get(field, "")
+        return getattr(self.record, field) or ""
+
+    def original(self, field: str = "text") -> str:
+        return getattr(self.record, field) or ""
+
+    @property
+    def original_language(self) -> str:
+        return self.record.language
+
+
+def reading(record) -> Reading:
+    """``record`` for the reader of this page."""
+    source = SOURCES_BY_MODEL.get(type(record))
+    language = page_language()
+    if source is None or record.language == language:
+        return Reading(record, None)
+    return Reading(record, _reviewed(source, language, record.id).get(record.id))
+
+
+def _reviewed(source, language: str, record_id: int) -> dict[int, TextTranslation]:
+    """Reviewed, current translations into ``language`` of every loaded record of the source's kind."""
+    cache = g.setdefault("reviewed_translations", {})
+    found, looked_up = cache.setdefault((source.kind, language), ({}, set()))
+    if record_id in looked_up:
+        return found
+    loaded = {key[1][0] for key in list(db.session.identity_map.keys()) if key[0] is source.model}
+    wanted = (loaded | {record_id}) - looked_up
+    if wanted:
+        looked_up.update(wanted)
+        for translation in db.session.scalars(
+            select(TextTranslation).where(
+                TextTranslation.source_kind == source.kind,
+                TextTranslation.source_id.in_(sorted(wanted)),
+                TextTranslation.language == language,
+                TextTranslation.status == TranslationStatus.REVIEWED,
+                TextTranslation.outdated.is_(False),
+            )
+        ):
+            found[translation.source_id] = translation
+    return found

@@ -1,0 +1,20 @@
+"""Names of where a translation stands, in the interface language."""
+
+from flask_babel import lazy_gettext as _l
+
+from .models import SourceKind
+from .operations import ItemState
+
+ITEM_STATES = {
+    ItemState.MISSING: _l("Not translated yet"),
+    ItemState.MACHINE_DRAFT: _l("Machine draft to review"),
+    ItemState.DRAFT: _l("Draft to review"),
+    ItemState.OUTDATED: _l("Outdated: the original changed"),
+    ItemState.REVIEWED: _l("Reviewed"),
+}
+
+SOURCE_KINDS = {
+    SourceKind.BARRIER: _l("Barrier"),
+    SourceKind.TESTIMONY: _l("Testimony"),
+    SourceKind.PROPOSAL: _l("Proposal"),
+}

@@ -1,0 +1,311 @@
+"""What translating does to the database: the queue of a process, saving and reviewing translations, marking
+them outdated when the original changes, and the counts per language. Views commit; nothing here commits."""
+
+from __future__ import annotations
+
+import enum
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session, attributes
+
+from .. import audit
+from ..extensions import db
+from ..i18n import LANGUAGES
+from ..processes.models import Participant, Process, Workshop
+from .models import (
+    MachineRequest,
+    MachineRequestState,
+    SourceKind,
+    TextTranslation,
+    TranslationKind,
+    TranslationStatus,
+)
+from .sources import SOURCES, SOURCES_BY_MODEL, Source, visible_records
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+class ItemState(enum.StrEnum):
+    """Where one text stands for one language, from the translators' point of view."""
+
+    MISSING = "missing"
+    MACHINE_DRAFT = "machine_draft"
+    DRAFT = "draft"
+    OUTDATED = "outdated"
+    REVIEWED = "reviewed"
+
+    @property
+    def to_do(self) -> bool:
+        return self is not ItemState.REVIEWED
+
+
+def state_of(translation: TextTranslation | None) -> ItemState:
+    if translation is None:
+        return ItemState.MISSING
+    if translation.outdated:
+        return ItemState.OUTDATED
+    if translation.status is TranslationStatus.REVIEWED:
+        return ItemState.REVIEWED
+    return ItemState.MACHINE_DRAFT if translation.kind is TranslationKind.MACHINE else ItemState.DRAFT
+
+
+@dataclass
+class QueueItem:
+    """One original text and where its translation into the queue's language stands."""
+
+    source: Source
+    record: object
+    translation: TextTranslation | None
+    machine: MachineRequest | None
+
+    @property
+    def state(self) -> ItemState:
+        return state_of(self.translation)
+
+    @property
+    def kind(self) -> SourceKind:
+        return self.source.kind
+
+    @property
+    def machine_waiting(self) -> bool:
+        return self.machine is not None and machine_state(self.machine) is MachineRequestState.PENDING
+
+    @property
+    def machine_failed(self) -> bool:
+        return self.machine is not None and machine_state(self.machine) is MachineRequestState.FAILED
+
+
+def machine_state(request: MachineRequest) -> MachineRequestState:
+    """A request still pending long after the machine should have answered counts as failed (the process that
+    sent it may have stopped), so that it can be asked again."""
+    if request.state is MachineRequestState.PENDING:
+        patience = timedelta(seconds=3 * current_app.config["MACHINE_TRANSLATION_TIMEOUT"] + 30)
+        requested = request.requested_at
+        if requested.tzinfo is None:
+            requested = requested.replace(tzinfo=UTC)
+        if now() - requested > patience:
+            return MachineRequestState.FAILED
+    return request.state
+
+
+def _by_source(rows) -> dict[tuple[SourceKind, int], object]:
+    return {(row.source_kind, row.source_id): row for row in rows}
+
+
+def queue(process: Process, language: str, workshop_id: int | None = None) -> list[QueueItem]:
+    """Every text of the process written in another language than ``language``, with its translation into it."""
+    records = [
+        (source, record)
+        for source, record in visible_records(process.id, workshop_id)
+        if record.language != language
+    ]
+    translations = _by_source(
+        db.session.scalars(
+            select(TextTranslation).where(
+                TextTranslation.process_id == process.id, TextTranslation.language == language
+            )
+        )
+    )
+    requests = _by_source(
+        db.session.scalars(
+            select(MachineRequest).where(
+                MachineRequest.process_id == process.id, MachineRequest.language == language
+            )
+        )
+    )
+    return [
+        QueueItem(
+            source,
+            record,
+            translations.get((source.kind, record.id)),
+            requests.get((source.kind, record.id)),
+        )
+        for source, record in records
+    ]
+
+
+@dataclass
+class LanguageCount:
+    """How much of a process's evidence reads in one language."""
+
+    language: str
+    #: Texts written in another language, to be translated into this one.
+    to_translate: int = 0
+    reviewed: int = 0
+    drafts: int = 0
+    outdated: int = 0
+
+    @property
+    def missing(self) -> int:
+        return self.to_translate - self.reviewed - self.drafts - self.outdated
+
+    @property
+    def ready(self) -> bool:
+        return self.reviewed == self.to_translate
+
+
+def process_languages(process: Process) -> list[str]:
+    """The languages a process speaks: the territory's, its participants', and those its texts are written in."""
+    found = {process.territory.default_locale}
+    for languages in db.session.scalars(
+        select(Participant.languages)
+        .join(Workshop, Workshop.id == Participant.workshop_id)
+        .where(Workshop.process_id == process.id)
+    ):
+        found.update(languages or ())
+    for source in SOURCES.values():
+        found.update(
+            db.session.scalars(source.visible(process.id).with_only_columns(source.model.language).distinct())
+        )
+    first = process.territory.default_locale
+    return [first, *(code for code in LANGUAGES if code in found and code != first)]
+
+
+def counts(process: Process) -> list[LanguageCount]:
+    """Per language of the process: how many texts need translating into it, and how far they are."""
+    records = visible_records(process.id)
+    translations = defaultdict(dict)
+    for translation in db.session.scalars(
+        select(TextTranslation).where(TextTranslation.process_id == process.id)
+    ):
+        translations[translation.language][(translation.source_kind, translation.source_id)] = translation
+    result = []
+    for language in process_languages(process):
+        count = LanguageCount(language)
+        for source, record in records:
+            if record.language == language:
+                continue
+            count.to_translate += 1
+            state = state_of(translations[language].get((source.kind, record.id)))
+            if state is ItemState.REVIEWED:
+                count.reviewed += 1
+            elif state is ItemState.OUTDATED:
+                count.outdated += 1
+            elif state is not ItemState.MISSING:
+                count.drafts += 1
+        result.append(count)
+    return result
+
+
+def find(source: Source, record, language: str) -> TextTranslation | None:
+    return db.session.scalar(
+        select(TextTranslation).where(
+            TextTranslation.source_kind == source.kind,
+            TextTranslation.source_id == record.id,
+            TextTranslation.language == language,
+        )
+    )
+
+
+def save_translation(
+    source: Source,
+    record,
+    language: str,
+    texts: dict[str, str],
+    *,
+    reviewed: bool,
+    user,
+    translation: TextTranslation | None = None,
+) -> TextTranslation:
+    """Store what a person wrote (or checked) as the translation of ``record`` into ``language``.
+
+    A machine draft saved unchanged and marked reviewed stays a machine translation, reviewed; once a person
+    changes its words, it is theirs.
+    """
+    texts = {name: value for name, value in texts.items() if value}
+    moment = now()
+    if translation is None:
+        translation = TextTranslation(
+            territory_id=record.territory_id,
+            source_kind=source.kind,
+            source_id=record.id,
+            process_id=record.process_id,
+            language=language,
+            kind=TranslationKind.HUMAN,
+            status=TranslationStatus.DRAFT,
+        )
+        db.session.add(translation)
+    if translation.kind is not TranslationKind.MACHINE or translation.texts != texts:
+        translation.kind = TranslationKind.HUMAN
+        if translation.texts != texts or translation.translated_by_id is None:
+            translation.translated_by_id = user.id
+    translation.texts = texts
+    translation.source_texts = source.texts(record)
+    translation.source_language = record.language
+    translation.outdated = False
+    translation.updated_at = moment
+    if reviewed:
+        translation.status = TranslationStatus.REVIEWED
+        translation.reviewed_by_id = user.id
+        translation.reviewed_at = moment
+    else:
+        translation.status = TranslationStatus.DRAFT
+        translation.reviewed_by_id = None
+        translation.reviewed_at = None
+    db.session.flush()
+    audit.record(
+        "translation.reviewed" if reviewed else "translation.drafted",
+        translation,
+        source=source.kind.value,
+        source_id=record.id,
+        language=language,
+    )
+    _tell_the_room(source, record)
+    return translation
+
+
+def _tell_the_room(source: Source, record) -> None:
+    """Projectors and phones of the workshop the text was written in show the new translation."""
+    workshop_id = source.workshop_of(record)
+    if workshop_id is not None:
+        db.session.execute(
+            update(Workshop).where(Workshop.id == workshop_id).values(revision=Workshop.revision + 1),
+            execution_options={"synchronize_session": False},
+        )
+
+
+def reviewed_translation(record, language: str) -> TextTranslation | None:
+    """The translation of ``record`` into ``language`` that may stand in for it, if any: reviewed by a person
+    and still matching the original. Documents and public pages use nothing else."""
+    source = SOURCES_BY_MODEL[type(record)]
+    if record.language == language:
+        return None
+    return db.session.scalar(
+        select(TextTranslation).where(
+            TextTranslation.source_kind == source.kind,
+            TextTranslation.source_id == record.id,
+            TextTranslation.language == language,
+            TextTranslation.status == TranslationStatus.REVIEWED,
+            TextTranslation.outdated.is_(False),
+        )
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _mark_outdated(session: Session, _context, _instances) -> None:
+    """An original whose words or language change makes its translations outdated, whichever view changed it."""
+    changed = defaultdict(set)
+    for record in session.dirty:
+        source = SOURCES_BY_MODEL.get(type(record))
+        if source is None or record.id is None:
+            continue
+        state = attributes.instance_state(record)
+        names = [field.name for field in source.fields] + ["language"]
+        if any(state.attrs[name].history.has_changes() for name in names):
+            changed[source.kind].add(record.id)
+    for kind, ids in changed.items():
+        session.connection().execute(
+            update(TextTranslation.__table__)
+            .where(
+                TextTranslation.__table__.c.source_kind == kind.value,
+                TextTranslation.__table__.c.source_id.in_(ids),
+                TextTranslation.__table__.c.outdated.is_(False),
+            )
+            .values(outdated=True, version=TextTranslation.__table__.c.version + 1)
+        )

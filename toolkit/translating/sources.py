@@ -1,0 +1,138 @@
+"""What is translated: each kind of contribution, its text fields, its language and where it belongs.
+
+A new kind of text (review comments, say) becomes translatable by adding a :class:`Source` to ``SOURCES``; the
+queue, the counts, the display and the outdated marking all read this registry.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
+from sqlalchemy.orm import selectinload
+
+from ..barriers.models import Barrier, BarrierStatus, Testimony, testimony_barriers
+from ..codesign.models import Proposal, ProposalStatus
+from ..extensions import db
+from .models import SourceKind
+
+
+@dataclass(frozen=True)
+class TextField:
+    """One translated field of a record: its attribute, its label, and the longest text it takes."""
+
+    name: str
+    label: object
+    max_length: int = 5000
+
+
+@dataclass(frozen=True)
+class Source:
+    """One kind of translatable record."""
+
+    kind: SourceKind
+    model: type
+    #: The translated fields, in the order a translator reads them.
+    fields: tuple[TextField, ...]
+    #: What the record is called in the queue.
+    label: object
+    #: The records of a process that count as evidence (hidden, merged and withdrawn ones do not).
+    visible: Callable[[int], Select]
+    #: The workshop a record was written in, if any.
+    workshop_of: Callable[[object], int | None]
+
+    def texts(self, record) -> dict[str, str]:
+        """The fields of the original that have text."""
+        return {field.name: value for field in self.fields if (value := getattr(record, field.name) or "")}
+
+    def digest(self, record) -> str:
+        """A fingerprint of the original: its language and texts. It changes whenever the original does."""
+        payload = json.dumps([record.language, self.texts(record)], ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    def load(self, source_id: int):
+        return db.session.get(self.model, source_id)
+
+
+def _visible_barriers(process_id: int) -> Select:
+    return select(Barrier).where(
+        Barrier.process_id == process_id, Barrier.status.in_(BarrierStatus.visible())
+    )
+
+
+def _visible_testimonies(process_id: int) -> Select:
+    counted = (
+        select(testimony_barriers.c.testimony_id)
+        .join(Barrier, Barrier.id == testimony_barriers.c.barrier_id)
+        .where(Barrier.status.in_(BarrierStatus.visible()))
+    )
+    return (
+        select(Testimony)
+        .where(Testimony.process_id == process_id, Testimony.id.in_(counted))
+        .options(selectinload(Testimony.barriers))
+    )
+
+
+def _visible_proposals(process_id: int) -> Select:
+    return select(Proposal).where(Proposal.process_id == process_id, Proposal.status == ProposalStatus.NEW)
+
+
+def _testimony_workshop(testimony: Testimony) -> int | None:
+    return next((b.workshop_id for b in testimony.barriers if b.workshop_id), None)
+
+
+SOURCES: dict[SourceKind, Source] = {
+    SourceKind.BARRIER: Source(
+        SourceKind.BARRIER,
+        Barrier,
+        (TextField("text", _l("Description")), TextField("groups_affected", _l("Who is affected"), 500)),
+        _l("Barrier"),
+        _visible_barriers,
+        lambda barrier: barrier.workshop_id,
+    ),
+    SourceKind.TESTIMONY: Source(
+        SourceKind.TESTIMONY,
+        Testimony,
+        (TextField("text", _l("Testimony")),),
+        _l("Testimony"),
+        _visible_testimonies,
+        _testimony_workshop,
+    ),
+    SourceKind.PROPOSAL: Source(
+        SourceKind.PROPOSAL,
+        Proposal,
+        (
+            TextField("change", _l("What should change")),
+            TextField("who_acts", _l("Who acts"), 300),
+            TextField("resources", _l("What it needs")),
+            TextField("timeline", _l("By when"), 300),
+            TextField("expected_effect", _l("What it changes, for whom")),
+        ),
+        _l("Proposal"),
+        _visible_proposals,
+        lambda proposal: proposal.workshop_id,
+    ),
+}
+
+SOURCES_BY_MODEL: dict[type, Source] = {source.model: source for source in SOURCES.values()}
+
+
+def source_of(record) -> Source | None:
+    return SOURCES_BY_MODEL.get(type(record))
+
+
+def visible_records(process_id: int, workshop_id: int | None = None) -> list[tuple[Source, object]]:
+    """Every translatable record of a process (of one workshop, if given), kind by kind, oldest first."""
+    found = []
+    for source in SOURCES.values():
+        records = db.session.scalars(source.visible(process_id).order_by(source.model.id)).all()
+        found.extend(
+            (source, record)
+            for record in records
+            if workshop_id is None or source.workshop_of(record) == workshop_id
+        )
+    return found
