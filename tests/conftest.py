@@ -13,6 +13,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from toolkit import create_app
+from toolkit.background import wait_for_jobs
 from toolkit.extensions import db
 
 from . import factories
@@ -118,6 +119,7 @@ def app(database_url):
     app.test_client_class = CsrfClient
     with app.app_context():
         yield app
+        assert wait_for_jobs(app, timeout=60), "background jobs still running after the test"
         db.session.remove()
         _empty_all_tables()
         db.engine.dispose()

@@ -10,6 +10,7 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from toolkit import create_app
+from toolkit.background import wait_for_jobs
 
 from ..conftest import _config
 
@@ -34,6 +35,7 @@ def live_server(app, database_url):
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
     server.server_close()
+    wait_for_jobs(served, timeout=60)
     with served.app_context():
         from toolkit.extensions import db
 
