@@ -33,7 +33,7 @@ class QueueFilterForm(BaseForm):
     process_id = SelectField(_l("Process"), coerce=int, validators=[Optional()], name="process")
     workshop = SelectField(_l("Workshop"), coerce=int, validators=[Optional()])
     language = SelectField(_l("Translate into"), validators=[Optional()])
-    show = SelectField(_l("Show"), default="to_do", validators=[Optional()])
+    show = SelectField(_l("Which texts"), default="to_do", validators=[Optional()])
 
     def __init__(self, *args, processes=(), workshops=(), **kwargs):
         super().__init__(*args, **kwargs)
