@@ -87,13 +87,13 @@ def test_the_synthesis_as_csv_for_the_steering_group(app, make, login):
     assert response.status_code == 200 and response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     header, body = rows[0], rows[1:]
-    assert len(header) == 21 and all(len(row) == 21 for row in body)
+    assert len(header) == 23 and all(len(row) == 23 for row in body)
     # Barrier 1 has two proposals (two rows), barrier 2 none (one row, flagged), barrier 3 one.
     assert len(body) == 4
-    by_proposal = {row[9]: row for row in body}
-    assert by_proposal[str(crossing.id)][16:18] == ["3", "1"]
-    assert by_proposal[str(mediator.id)][10] == "'=Mediatore all'anagrafe"  # never read as a formula
-    unanswered = [row for row in body if row[9] == ""]
+    by_proposal = {row[10]: row for row in body}
+    assert by_proposal[str(crossing.id)][18:20] == ["3", "1"]
+    assert by_proposal[str(mediator.id)][11] == "'=Mediatore all'anagrafe"  # never read as a formula
+    unanswered = [row for row in body if row[10] == ""]
     assert [row[2] for row in unanswered] == ["Il sito per prenotare è solo in italiano."]
-    answering = {row[1]: row[8] for row in body}
+    answering = {row[1]: row[9] for row in body}
     assert answering == {str(b.id): count for b, count in zip(room["barriers"], ("2", "0", "1"), strict=True)}

@@ -95,6 +95,10 @@ def test_the_facilitator_reads_the_translation_with_the_original_one_click_away(
         assert fold.index("<details") < fold.index(_e(ARABIC_BARRIER)), url
         assert f'lang="ar" dir="rtl">{_e(ARABIC_BARRIER)}' in fold, url
         assert said(app, "Translated from %(language)s", language="arabo") in page, url
+    # The export for the steering group carries the reviewed translation beside the original.
+    export = facilitator.get(f"/t/{slug}/processes/{room['process'].id}/synthesis.csv").get_data(as_text=True)
+    row = next(line for line in export.splitlines() if ARABIC_BARRIER in line)
+    assert ITALIAN_OF_BARRIER in row
 
 
 def test_an_unreviewed_machine_draft_is_used_nowhere_a_reviewed_translation_is_required(app, make, login):

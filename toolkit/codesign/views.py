@@ -7,6 +7,7 @@ import csv
 import io
 
 from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -20,6 +21,8 @@ from ..forms import form_status, render_form, saving
 from ..processes.labels import FREQUENCIES, SEVERITIES
 from ..processes.models import Process, StepKind, Workshop, WorkshopStep
 from ..territories.models import Organisation
+from ..translating.display import reading
+from ..web import language_names
 from ..workshops.forms import HideForm
 from ..workshops.live import catalogue
 from ..workshops.operations import bump, lock_room
@@ -283,6 +286,8 @@ def synthesis_csv(process_id: int):
     proposal answers has one row, flagged)."""
     process = _process(process_id)
     sections, _votes = operations.synthesis(process)
+    reader = str(get_locale())
+    translated = _("Reviewed translation into %(language)s", language=language_names([reader]))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(
@@ -291,6 +296,7 @@ def synthesis_csv(process_id: int):
             _("Barrier"),
             _("Barrier text"),
             _("Language"),
+            translated,
             _("Categories"),
             _("How often"),
             _("How serious"),
@@ -298,6 +304,7 @@ def synthesis_csv(process_id: int):
             _("Proposals answering it"),
             _("Proposal"),
             _("What should change"),
+            translated,
             _("Who acts"),
             _("Resources"),
             _("By when"),
@@ -320,13 +327,14 @@ def synthesis_csv(process_id: int):
                 barrier.id,
                 barrier.text,
                 barrier.language,
+                _in_reader_language(barrier, "text", reader),
                 "; ".join(localize(c.name).text for c in barrier.categories),
                 FREQUENCIES[barrier.frequency],
                 SEVERITIES[barrier.severity],
                 barrier_line.people,
             ]
             if not barrier_line.proposals:
-                writer.writerow([_cell(v) for v in [*common, 0, *[""] * 12]])
+                writer.writerow([_cell(v) for v in [*common, 0, *[""] * 13]])
             for proposal in barrier_line.proposals:
                 line = lines[proposal.id]
                 assessment = line.assessment
@@ -338,6 +346,7 @@ def synthesis_csv(process_id: int):
                             len(barrier_line.proposals),
                             proposal.id,
                             proposal.change,
+                            _in_reader_language(proposal, "change", reader),
                             proposal.who_acts,
                             proposal.resources,
                             proposal.timeline,
@@ -355,6 +364,12 @@ def synthesis_csv(process_id: int):
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="synthesis-process-{process.id}.csv"'
     return response
+
+
+def _in_reader_language(record, field: str, language: str) -> str:
+    """The reviewed translation of a text for the reader of the export, or nothing (never a draft)."""
+    seen = reading(record)
+    return seen.text(field) if seen.translation is not None and seen.language == language else ""
 
 
 def _assessment_detail(assessment: FeasibilityAssessment | None) -> str:
