@@ -87,6 +87,8 @@ def load_demo() -> None:
                     Organisation.territory_id == main.id, Organisation.name == "Comune - Servizi demografici"
                 )
             )
+    db.session.flush()
+    _translations(main)
 
 
 def load_demo_process(territory, associations) -> None:
@@ -289,6 +291,48 @@ def _proposals(process, workshop, barriers, associations, service) -> None:
             organisation=owners.get(assessed.owner.name) if assessed.owner else None,
             recorded_by_id=None,
             on_behalf=assessed is doctor,
+        )
+
+
+def _translations(territory) -> None:
+    """What the demo's mediator translated: reviewed Italian of barriers written in Arabic, Chinese and
+    Ukrainian, a machine draft still to review, and proposals brought into Arabic and Italian."""
+    from ..accounts.models import User
+    from ..barriers.models import Barrier
+    from ..codesign.models import Proposal
+    from ..translating import operations as translating
+    from ..translating.models import SourceKind, TextTranslation, TranslationKind, TranslationStatus
+    from ..translating.sources import SOURCES
+    from .workshop_input import TRANSLATIONS
+
+    mediator = db.session.scalar(db.select(User).where(User.email == "traduttore@example.org"))
+    records = {
+        "barrier": db.session.scalars(
+            db.select(Barrier).where(Barrier.territory_id == territory.id).order_by(Barrier.id)
+        ).all(),
+        "proposal": db.session.scalars(
+            db.select(Proposal).where(Proposal.territory_id == territory.id).order_by(Proposal.id)
+        ).all(),
+    }
+    for kind, index, language, texts, how in TRANSLATIONS:
+        record = records[kind][index]
+        source = SOURCES[SourceKind(kind)]
+        if how == "reviewed":
+            translating.save_translation(source, record, language, texts, reviewed=True, user=mediator)
+            continue
+        db.session.add(
+            TextTranslation(
+                territory_id=territory.id,
+                source_kind=source.kind,
+                source_id=record.id,
+                process_id=record.process_id,
+                language=language,
+                texts=texts,
+                source_texts=source.texts(record),
+                source_language=record.language,
+                kind=TranslationKind.MACHINE,
+                status=TranslationStatus.DRAFT,
+            )
         )
 
 

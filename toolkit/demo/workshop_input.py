@@ -176,3 +176,77 @@ PARTICIPANTS = (
     ("", "operator", ["it"]),
     ("Cedro", "resident", ["fr", "ro", "es", "en"]),
 )
+
+# Translations made by the demo's mediator: (kind, index among the barriers or proposals, language, texts, how).
+# "reviewed" is checked by a person; "machine" is an unreviewed machine draft waiting in the queue.
+TRANSLATIONS = (
+    (
+        "barrier",
+        0,
+        "it",
+        {
+            "text": "Sono andata all'anagrafe tre volte e nessuno mi ha spiegato quali documenti servono. "
+            "Ogni volta chiedono un foglio nuovo.",
+            "groups_affected": "Le famiglie appena arrivate",
+        },
+        "reviewed",
+    ),
+    (
+        "barrier",
+        1,
+        "it",
+        {
+            "text": "Per la residenza bisogna prenotare online, ma il sito è solo in italiano: non lo capisco "
+            "e non so nemmeno chi chiamare.",
+            "groups_affected": "Anziani e casalinghe che non parlano italiano",
+        },
+        "reviewed",
+    ),
+    (
+        "barrier",
+        2,
+        "it",
+        {
+            "text": "Per iscriversi al medico di famiglia serve la residenza, ma noi abbiamo un contratto "
+            "d'affitto temporaneo. Siamo senza medico da sei mesi.",
+            "groups_affected": "Famiglie con protezione temporanea",
+        },
+        "reviewed",
+    ),
+    (
+        "barrier",
+        3,
+        "it",
+        {
+            "text": "Se chiamo il CUP nessuno risponde, e per prenotare online serve lo SPID. Non ho lo SPID, "
+            "quindi ogni volta devo andare allo sportello e fare la fila.",
+            "groups_affected": "Chi non può andare in ufficio di giorno per lavoro",
+        },
+        "machine",
+    ),
+    (
+        "proposal",
+        0,
+        "ar",
+        {
+            "change": "قائمة واضحة بالوثائق المطلوبة للإقامة، بعشر لغات، على الموقع وفي المكتب.",
+            "who_acts": "مكتب السجل المدني في البلدية، مع الجمعيات",
+            "resources": "وسيطات ثقافيات للترجمة، ونصف يوم عمل للمكتب",
+            "timeline": "قبل شهر يناير",
+            "expected_effect": "العائلات التي وصلت حديثاً لن تضطر للعودة إلى المكتب ثلاث مرات.",
+        },
+        "reviewed",
+    ),
+    (
+        "proposal",
+        1,
+        "it",
+        {
+            "change": "Permettere l'iscrizione al medico di famiglia con un contratto d'affitto temporaneo.",
+            "who_acts": "ASL e Comune",
+            "timeline": "Entro sei mesi",
+            "expected_effect": "Le famiglie con protezione temporanea avranno un medico.",
+        },
+        "reviewed",
+    ),
+)
