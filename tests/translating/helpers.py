@@ -8,7 +8,9 @@ from toolkit.access import Role
 from toolkit.barriers.models import Barrier, Frequency, Severity, Testimony
 from toolkit.extensions import db
 from toolkit.processes.models import Participant, ParticipantRole, StepKind
-from toolkit.translating.models import SourceKind, TextTranslation, TranslationKind, TranslationStatus
+from toolkit.translating.models import SourceKind, TextTranslation
+from toolkit.translating.operations import store_machine_draft
+from toolkit.translating.sources import SOURCES_BY_MODEL
 
 from ..factories import proposal_for
 
@@ -88,21 +90,9 @@ def stored(record, language: str) -> TextTranslation | None:
 
 
 def machine_draft(record, language: str, texts: dict[str, str]) -> TextTranslation:
-    """A machine draft as the background job stores it."""
-    kind = SourceKind(type(record).__name__.lower())
-    draft = TextTranslation(
-        territory_id=record.territory_id,
-        source_kind=kind,
-        source_id=record.id,
-        process_id=record.process_id,
-        language=language,
-        texts=texts,
-        source_texts={"text": record.text} if hasattr(record, "text") else {},
-        source_language=record.language,
-        kind=TranslationKind.MACHINE,
-        status=TranslationStatus.DRAFT,
-    )
-    db.session.add(draft)
+    """A machine draft, stored as the background job stores it."""
+    source = SOURCES_BY_MODEL[type(record)]
+    draft = store_machine_draft(source, record, language, texts, source.texts(record), record.language)
     db.session.commit()
     return draft
 

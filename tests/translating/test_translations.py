@@ -378,3 +378,25 @@ def test_translated_words_are_escaped_like_any_text(app, make, login):
     assert "<script>alert" not in text and "<img src=x" not in text
     assert str(escape(sneaky)) in text
     assert db.session.scalar(db.select(db.func.count()).select_from(TextTranslation)) == 1
+
+
+def test_an_expired_form_gives_every_word_back(app, make, login):
+    room = translation_room(make)
+    translator = login(room["translator"])
+    url = translate_url(room, room["testimony"], "it")
+    opened = form_state(translator.get(url).get_data(as_text=True))
+    response = translator.post(
+        url,
+        data={**opened, "text": "Sono andata tre volte, e nessuno mi ha aiutata", "save_reviewed": "1"},
+        csrf=False,
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Sono andata tre volte, e nessuno mi ha aiutata" in page
+    assert words(app, "This page was open for too long, so the form expired for your safety.") in page
+    assert stored(room["testimony"], "it") is None
+    # Sent again from the page that came back (with its fresh token), it is saved.
+    again = translator.post(
+        url, data={**form_state(page), "text": "Sono andata tre volte", "save_reviewed": "1"}
+    )
+    assert again.status_code == 302

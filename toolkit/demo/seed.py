@@ -301,7 +301,7 @@ def _translations(territory) -> None:
     from ..barriers.models import Barrier
     from ..codesign.models import Proposal
     from ..translating import operations as translating
-    from ..translating.models import SourceKind, TextTranslation, TranslationKind, TranslationStatus
+    from ..translating.models import SourceKind
     from ..translating.sources import SOURCES
     from .workshop_input import TRANSLATIONS
 
@@ -319,21 +319,10 @@ def _translations(territory) -> None:
         source = SOURCES[SourceKind(kind)]
         if how == "reviewed":
             translating.save_translation(source, record, language, texts, reviewed=True, user=mediator)
-            continue
-        db.session.add(
-            TextTranslation(
-                territory_id=territory.id,
-                source_kind=source.kind,
-                source_id=record.id,
-                process_id=record.process_id,
-                language=language,
-                texts=texts,
-                source_texts=source.texts(record),
-                source_language=record.language,
-                kind=TranslationKind.MACHINE,
-                status=TranslationStatus.DRAFT,
+        else:
+            translating.store_machine_draft(
+                source, record, language, texts, source.texts(record), record.language
             )
-        )
 
 
 def _agendas(territory, workshops) -> None:

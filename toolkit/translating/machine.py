@@ -16,7 +16,6 @@ from typing import Protocol
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from .. import background
@@ -25,11 +24,10 @@ from .models import (
     MachineFailure,
     MachineRequest,
     MachineRequestState,
-    TextTranslation,
     TranslationKind,
     TranslationStatus,
 )
-from .operations import QueueItem, machine_state, now
+from .operations import QueueItem, machine_state, now, store_machine_draft
 from .sources import SOURCES
 
 #: The most a service's answer may weigh; anything larger is not a translation of one contribution.
@@ -210,32 +208,7 @@ def run_request(request_id: int) -> None:
         return
     db.session.rollback()  # read the original afresh: it may have changed while the machine worked
     record = source.load(request.source_id)
-    existing = db.session.scalar(
-        select(TextTranslation).where(
-            TextTranslation.source_kind == source.kind,
-            TextTranslation.source_id == record.id,
-            TextTranslation.language == request.language,
-        )
-    )
-    if existing is None:
-        existing = TextTranslation(
-            territory_id=record.territory_id,
-            source_kind=source.kind,
-            source_id=record.id,
-            process_id=record.process_id,
-            language=request.language,
-            kind=TranslationKind.MACHINE,
-            status=TranslationStatus.DRAFT,
-        )
-        db.session.add(existing)
-    elif existing.kind is not TranslationKind.MACHINE or existing.status is not TranslationStatus.DRAFT:
-        existing = None  # a person wrote or reviewed it meanwhile: their words stay
-    if existing is not None:
-        existing.texts = texts
-        existing.source_texts = original
-        existing.source_language = language
-        existing.outdated = source.texts(record) != original or record.language != language
-        existing.updated_at = now()
+    store_machine_draft(source, record, request.language, texts, original, language)
     try:
         db.session.commit()
     except IntegrityError:

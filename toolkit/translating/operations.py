@@ -24,7 +24,7 @@ from .models import (
     TranslationKind,
     TranslationStatus,
 )
-from .sources import SOURCES, SOURCES_BY_MODEL, Source, visible_records
+from .sources import SOURCES_BY_MODEL, Source, visible_records
 
 
 def now() -> datetime:
@@ -150,8 +150,9 @@ class LanguageCount:
         return self.reviewed == self.to_translate
 
 
-def process_languages(process: Process) -> list[str]:
-    """The languages a process speaks: the territory's, its participants', and those its texts are written in."""
+def process_languages(process: Process, records: list | None = None) -> list[str]:
+    """The languages a process speaks: the territory's, its participants', and those its texts are written in
+    (``records``: the process's visible records, when already loaded)."""
     found = {process.territory.default_locale}
     for languages in db.session.scalars(
         select(Participant.languages)
@@ -159,10 +160,9 @@ def process_languages(process: Process) -> list[str]:
         .where(Workshop.process_id == process.id)
     ):
         found.update(languages or ())
-    for source in SOURCES.values():
-        found.update(
-            db.session.scalars(source.visible(process.id).with_only_columns(source.model.language).distinct())
-        )
+    if records is None:
+        records = visible_records(process.id)
+    found.update(record.language for _source, record in records)
     first = process.territory.default_locale
     return [first, *(code for code in LANGUAGES if code in found and code != first)]
 
@@ -176,7 +176,7 @@ def counts(process: Process) -> list[LanguageCount]:
     ):
         translations[translation.language][(translation.source_kind, translation.source_id)] = translation
     result = []
-    for language in process_languages(process):
+    for language in process_languages(process, records):
         count = LanguageCount(language)
         for source, record in records:
             if record.language == language:
@@ -203,6 +203,44 @@ def find(source: Source, record, language: str) -> TextTranslation | None:
     )
 
 
+def _new_translation(source: Source, record, language: str, kind: TranslationKind) -> TextTranslation:
+    translation = TextTranslation(
+        territory_id=record.territory_id,
+        source_kind=source.kind,
+        source_id=record.id,
+        process_id=record.process_id,
+        language=language,
+        kind=kind,
+        status=TranslationStatus.DRAFT,
+    )
+    db.session.add(translation)
+    return translation
+
+
+def store_machine_draft(
+    source: Source,
+    record,
+    language: str,
+    texts: dict[str, str],
+    translated_from: dict[str, str],
+    from_language: str,
+) -> TextTranslation | None:
+    """Keep a machine draft of ``record`` (made from ``translated_from``, in ``from_language``), unless a person
+    has written or reviewed its translation meanwhile: their words stay. A draft of an original that has changed
+    since is stored outdated."""
+    translation = find(source, record, language)
+    if translation is None:
+        translation = _new_translation(source, record, language, TranslationKind.MACHINE)
+    elif translation.kind is not TranslationKind.MACHINE or translation.status is not TranslationStatus.DRAFT:
+        return None
+    translation.texts = texts
+    translation.source_texts = translated_from
+    translation.source_language = from_language
+    translation.outdated = source.texts(record) != translated_from or record.language != from_language
+    translation.updated_at = now()
+    return translation
+
+
 def save_translation(
     source: Source,
     record,
@@ -221,16 +259,7 @@ def save_translation(
     texts = {name: value for name, value in texts.items() if value}
     moment = now()
     if translation is None:
-        translation = TextTranslation(
-            territory_id=record.territory_id,
-            source_kind=source.kind,
-            source_id=record.id,
-            process_id=record.process_id,
-            language=language,
-            kind=TranslationKind.HUMAN,
-            status=TranslationStatus.DRAFT,
-        )
-        db.session.add(translation)
+        translation = _new_translation(source, record, language, TranslationKind.HUMAN)
     if translation.kind is not TranslationKind.MACHINE or translation.texts != texts:
         translation.kind = TranslationKind.HUMAN
         if translation.texts != texts or translation.translated_by_id is None:
