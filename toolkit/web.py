@@ -140,7 +140,8 @@ def _register_filters(app: Flask) -> None:
     from .services.labels import DIMENSIONS, LEVELS, SECTORS
     from .territories.labels import ORGANISATION_KINDS, ROLE_NAMES
     from .translating.display import reading
-    from .translating.labels import ITEM_STATES, SOURCE_KINDS
+    from .translating.labels import ITEM_STATES
+    from .translating.sources import SOURCES
 
     app.jinja_env.globals["reading"] = reading
     app.jinja_env.filters.update(
@@ -162,7 +163,7 @@ def _register_filters(app: Flask) -> None:
         impact_level=IMPACT_LEVELS.get,
         effort_level=EFFORT_LEVELS.get,
         translation_state=ITEM_STATES.get,
-        source_kind=SOURCE_KINDS.get,
+        source_kind=lambda kind: SOURCES[kind].label,
         direction=text_direction,
         html_lang=html_language,
         translated=localize,

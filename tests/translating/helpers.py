@@ -8,7 +8,7 @@ from toolkit.access import Role
 from toolkit.barriers.models import Barrier, Frequency, Severity, Testimony
 from toolkit.extensions import db
 from toolkit.processes.models import Participant, ParticipantRole, StepKind
-from toolkit.translating.models import SourceKind, TextTranslation
+from toolkit.translating.models import TextTranslation
 from toolkit.translating.operations import store_machine_draft
 from toolkit.translating.sources import SOURCES_BY_MODEL
 
@@ -74,12 +74,12 @@ def translation_room(make, kind=StepKind.BARRIER_ROUND):
 
 
 def translate_url(room, record, language: str) -> str:
-    kind = {"Barrier": "barrier", "Testimony": "testimony", "Proposal": "proposal"}[type(record).__name__]
+    kind = SOURCES_BY_MODEL[type(record)].kind.value
     return f"/t/{room['territory'].slug}/translations/{kind}/{record.id}/{language}"
 
 
 def stored(record, language: str) -> TextTranslation | None:
-    kind = SourceKind(type(record).__name__.lower())
+    kind = SOURCES_BY_MODEL[type(record)].kind
     return db.session.scalar(
         db.select(TextTranslation).where(
             TextTranslation.source_kind == kind,

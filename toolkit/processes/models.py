@@ -200,6 +200,25 @@ class WorkshopStep(TerritoryScoped, db.Model):
             return None
         return _aware(self.started_at) + timedelta(minutes=self.minutes + self.extra_minutes)
 
+    # What translating needs of a step (see toolkit.translating.sources): its original is the text in the
+    # territory's language; the languages it lacks are translated as records of their own.
+
+    @property
+    def language(self) -> str:
+        return db.session.get(Territory, self.territory_id).default_locale
+
+    @property
+    def process_id(self) -> int:
+        return self.workshop.process_id
+
+    @property
+    def original_title(self) -> str:
+        return (self.title or {}).get(self.language, "")
+
+    @property
+    def original_instructions(self) -> str:
+        return (self.instructions or {}).get(self.language, "")
+
 
 def _aware(moment: datetime) -> datetime:
     """SQLite gives back naive datetimes; every moment stored here is UTC."""

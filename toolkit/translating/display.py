@@ -47,7 +47,7 @@ def reading(record) -> Reading:
     """``record`` for the reader of this page."""
     source = SOURCES_BY_MODEL.get(type(record))
     language = page_language()
-    if source is None or record.language == language:
+    if source is None or not source.needs(record, language):
         return Reading(record, None)
     return Reading(record, _reviewed(source, language, record.id).get(record.id))
 

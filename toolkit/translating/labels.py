@@ -2,7 +2,6 @@
 
 from flask_babel import lazy_gettext as _l
 
-from .models import SourceKind
 from .operations import ItemState
 
 ITEM_STATES = {
@@ -11,10 +10,4 @@ ITEM_STATES = {
     ItemState.DRAFT: _l("Draft to review"),
     ItemState.OUTDATED: _l("Outdated: the original changed"),
     ItemState.REVIEWED: _l("Reviewed"),
-}
-
-SOURCE_KINDS = {
-    SourceKind.BARRIER: _l("Barrier"),
-    SourceKind.TESTIMONY: _l("Testimony"),
-    SourceKind.PROPOSAL: _l("Proposal"),
 }

@@ -20,6 +20,7 @@ class SourceKind(enum.StrEnum):
     BARRIER = "barrier"
     TESTIMONY = "testimony"
     PROPOSAL = "proposal"
+    STEP = "step"
 
 
 class TranslationKind(enum.StrEnum):

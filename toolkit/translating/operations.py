@@ -73,6 +73,11 @@ class QueueItem:
         return self.source.kind
 
     @property
+    def preview(self) -> str:
+        """The first words of the original, for the list."""
+        return next(iter(self.source.texts(self.record).values()), "")
+
+    @property
     def machine_waiting(self) -> bool:
         return self.machine is not None and machine_state(self.machine) is MachineRequestState.PENDING
 
@@ -103,7 +108,7 @@ def queue(process: Process, language: str, workshop_id: int | None = None) -> li
     records = [
         (source, record)
         for source, record in visible_records(process.id, workshop_id)
-        if record.language != language
+        if source.needs(record, language)
     ]
     translations = _by_source(
         db.session.scalars(
@@ -179,7 +184,7 @@ def counts(process: Process) -> list[LanguageCount]:
     for language in process_languages(process, records):
         count = LanguageCount(language)
         for source, record in records:
-            if record.language == language:
+            if not source.needs(record, language):
                 continue
             count.to_translate += 1
             state = state_of(translations[language].get((source.kind, record.id)))
@@ -303,7 +308,7 @@ def reviewed_translation(record, language: str) -> TextTranslation | None:
     """The translation of ``record`` into ``language`` that may stand in for it, if any: reviewed by a person
     and still matching the original. Documents and public pages use nothing else."""
     source = SOURCES_BY_MODEL[type(record)]
-    if record.language == language:
+    if not source.needs(record, language):
         return None
     return db.session.scalar(
         select(TextTranslation).where(
@@ -325,8 +330,7 @@ def _mark_outdated(session: Session, _context, _instances) -> None:
         if source is None or record.id is None:
             continue
         state = attributes.instance_state(record)
-        names = [field.name for field in source.fields] + ["language"]
-        if any(state.attrs[name].history.has_changes() for name in names):
+        if any(state.attrs[name].history.has_changes() for name in source.watched_attributes):
             changed[source.kind].add(record.id)
     for kind, ids in changed.items():
         session.connection().execute(

@@ -1,7 +1,10 @@
 """What is translated: each kind of contribution, its text fields, its language and where it belongs.
 
-A new kind of text (review comments, say) becomes translatable by adding a :class:`Source` to ``SOURCES``; the
-queue, the counts, the display and the outdated marking all read this registry.
+Barriers, testimonies and proposals, as their authors wrote them; and the steps of a workshop's agenda, whose
+title and instructions are written in the territory's language (and in any other the coordinator wrote): the
+queue offers the languages they lack. A new kind of text (review comments, say) becomes translatable by adding
+a :class:`Source` to ``SOURCES``; the queue, the counts, the display and the outdated marking all read this
+registry. Every record offers ``language`` (of its original), ``process_id`` and ``territory_id``.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from ..barriers.models import Barrier, BarrierStatus, Testimony, testimony_barriers
 from ..codesign.models import Proposal, ProposalStatus
 from ..extensions import db
+from ..processes.models import Workshop, WorkshopStep
 from .models import SourceKind
 
 
@@ -44,6 +48,16 @@ class Source:
     visible: Callable[[int], Select]
     #: The workshop a record was written in, if any.
     workshop_of: Callable[[object], int | None]
+    #: The stored attributes whose change makes translations outdated (the fields and the language, if empty).
+    watched: tuple[str, ...] = ()
+
+    @property
+    def watched_attributes(self) -> tuple[str, ...]:
+        return self.watched or (*(field.name for field in self.fields), "language")
+
+    def needs(self, record, language: str) -> bool:
+        """Whether readers of ``language`` need a translation of ``record``."""
+        return record.language != language and bool(self.texts(record))
 
     def texts(self, record) -> dict[str, str]:
         """The fields of the original that have text."""
@@ -85,6 +99,24 @@ def _testimony_workshop(testimony: Testimony) -> int | None:
     return next((b.workshop_id for b in testimony.barriers if b.workshop_id), None)
 
 
+class StepSource(Source):
+    """Agenda steps: written in the territory's language, and maybe in others by the coordinator; a language the
+    step already has needs no translation."""
+
+    def needs(self, record, language: str) -> bool:
+        return super().needs(record, language) and not all(
+            getattr(record, field.name.removeprefix("original_")).get(language) for field in self.fields
+        )
+
+
+def _workshop_steps(process_id: int) -> Select:
+    return (
+        select(WorkshopStep)
+        .join(Workshop, Workshop.id == WorkshopStep.workshop_id)
+        .where(Workshop.process_id == process_id)
+    )
+
+
 SOURCES: dict[SourceKind, Source] = {
     SourceKind.BARRIER: Source(
         SourceKind.BARRIER,
@@ -115,6 +147,18 @@ SOURCES: dict[SourceKind, Source] = {
         _l("Proposal"),
         _visible_proposals,
         lambda proposal: proposal.workshop_id,
+    ),
+    SourceKind.STEP: StepSource(
+        SourceKind.STEP,
+        WorkshopStep,
+        (
+            TextField("original_title", _l("Title"), 120),
+            TextField("original_instructions", _l("What participants do"), 1000),
+        ),
+        _l("Workshop step"),
+        _workshop_steps,
+        lambda step: step.workshop_id,
+        watched=("title", "instructions"),
     ),
 }
 

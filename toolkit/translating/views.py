@@ -155,7 +155,7 @@ def translate(kind: str, source_id: int, lang: str):
     """An original beside its translation: write it, correct a machine draft, or review it."""
     source, record = _record(kind, source_id)
     language = _language(lang)
-    if record.language == language:
+    if not source.needs(record, language):
         flash(_("This text is already written in that language."), "info")
         return redirect(url_for("translating.queue", language=language, process=record.process_id))
     args = request.args.copy()
