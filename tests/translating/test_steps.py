@@ -7,6 +7,7 @@ from markupsafe import escape
 
 from toolkit.extensions import db
 from toolkit.processes.models import StepKind, StepTemplate
+from toolkit.translating import operations as translating
 from toolkit.translating.models import SourceKind
 from toolkit.workshops import operations
 
@@ -77,6 +78,8 @@ def test_a_step_written_in_italian_reaches_the_arabic_phone_translated(app, make
     fold = text[text.index("<details") :]
     assert str(escape(INSTRUCTIONS)) in fold
     assert said(app, "Translated from %(language)s", "ar", language="الإيطالية") in text
+    # Steps are for the room, not evidence for documents: the process page does not count them.
+    assert {c.language: c.to_translate for c in translating.counts(workshop.process)}["ar"] == 0
     italian = join(app.test_client(), workshop, language="it").get(f"/w/{workshop.join_code}/now")
     assert ARABIC_TITLE not in italian.get_data(as_text=True)
     # A language the coordinator never wrote nor anybody translated shows the Italian, marked as Italian.

@@ -173,8 +173,9 @@ def process_languages(process: Process, records: list | None = None) -> list[str
 
 
 def counts(process: Process) -> list[LanguageCount]:
-    """Per language of the process: how many texts need translating into it, and how far they are."""
-    records = visible_records(process.id)
+    """Per language of the process: how many texts of evidence need translating into it, and how far they are
+    (the agenda's steps are for the room, not for documents, and are not counted)."""
+    records = [(source, record) for source, record in visible_records(process.id) if source.evidence]
     translations = defaultdict(dict)
     for translation in db.session.scalars(
         select(TextTranslation).where(TextTranslation.process_id == process.id)

@@ -50,6 +50,8 @@ class Source:
     workshop_of: Callable[[object], int | None]
     #: The stored attributes whose change makes translations outdated (the fields and the language, if empty).
     watched: tuple[str, ...] = ()
+    #: Whether it is evidence that goes into documents (counted on the process page), or text for the room.
+    evidence: bool = True
 
     @property
     def watched_attributes(self) -> tuple[str, ...]:
@@ -159,6 +161,7 @@ SOURCES: dict[SourceKind, Source] = {
         _workshop_steps,
         lambda step: step.workshop_id,
         watched=("title", "instructions"),
+        evidence=False,
     ),
 }
 
