@@ -51,6 +51,19 @@ class Service:
                     service.release.wait(30)
                 if service.behaviour == "stall":
                     return  # never answers within the client's patience
+                if service.behaviour == "trickle":
+                    # Each byte comes quickly enough for the socket, the whole answer never does.
+                    self.send_response(200)
+                    self.send_header("Content-Type", "application/json")
+                    self.send_header("Content-Length", "4000")
+                    self.end_headers()
+                    for _ in range(4000):
+                        if service.release.is_set():
+                            return
+                        self.wfile.write(b" ")
+                        self.wfile.flush()
+                        service.release.wait(0.05)
+                    return
                 if service.behaviour == "error":
                     self._answer(500, b'{"error": "internal"}')
                 elif service.behaviour == "garbage":
@@ -264,3 +277,34 @@ def test_machine_translation_is_off_unless_configured(app, make, login):
     assert "/translations/machine" not in page
     assert _ask_all(translator, room).status_code == 404
     assert db.session.scalar(db.select(db.func.count()).select_from(MachineRequest)) == 0
+
+
+def test_a_service_that_trickles_its_answer_is_given_up_at_the_deadline(app, make, login, service):
+    room = translation_room(make)
+    service("trickle", timeout=0.5)
+    translator = login(room["translator"])
+    _ask_all(translator, room)
+    assert wait_for_jobs(app, timeout=30)
+    assert said(app, "The machine translation service did not answer in time.") in _queue(translator, room)
+
+
+def test_a_request_that_waited_long_for_a_worker_is_still_sent(app, make, login, service):
+    from datetime import timedelta
+
+    from toolkit.translating import machine
+    from toolkit.translating.operations import now
+
+    room = translation_room(make)
+    running = service("ok")
+    translator = login(room["translator"])
+    from toolkit.translating import operations
+
+    items = operations.queue(room["process"], "it")
+    asked = machine.ask(items, "it")
+    for request in db.session.scalars(db.select(MachineRequest)):
+        request.requested_at = now() - timedelta(minutes=5)  # a long batch before it
+    db.session.commit()
+    machine.run_requests(asked)
+    assert len(running.requests) >= 2
+    assert stored(room["barrier"], "it").kind is TranslationKind.MACHINE
+    assert said(app, "Machine draft to review") in _queue(translator, room)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from markupsafe import escape
 
+from toolkit.access import Role
+from toolkit.barriers import models as barriers
 from toolkit.barriers.models import Barrier
 from toolkit.codesign.models import Proposal
 from toolkit.extensions import db
 from toolkit.processes.models import StepKind
 from toolkit.translating import operations
 from toolkit.translating.models import TextTranslation, TranslationKind, TranslationStatus
+from toolkit.translating.sources import SOURCES_BY_MODEL
 
 from ..codesign.helpers import words
 from ..workshops.helpers import join
@@ -400,3 +403,88 @@ def test_an_expired_form_gives_every_word_back(app, make, login):
         url, data={**form_state(page), "text": "Sono andata tre volte", "save_reviewed": "1"}
     )
     assert again.status_code == 302
+
+
+def test_a_translation_goes_with_its_original(app, make, login):
+    room = translation_room(make)
+    translator = login(room["translator"])
+    _review(translator, room, room["testimony"], "it", {"text": "Sono andata tre volte"})
+    testimony_id = room["testimony"].id
+    db.session.delete(db.session.get(barriers.Testimony, testimony_id))
+    db.session.commit()
+    remaining = db.session.scalars(
+        db.select(TextTranslation).where(TextTranslation.source_id == testimony_id)
+    )
+    assert [t.source_kind.value for t in remaining] == []
+
+
+def test_two_first_translations_at_the_same_instant_one_is_a_conflict(app, make, login, monkeypatch):
+    room = translation_room(make)
+    translator = login(room["translator"])
+    url = translate_url(room, room["testimony"], "it")
+    opened = form_state(translator.get(url).get_data(as_text=True))
+    # Someone else's first translation lands between this save's check and its write.
+    other = make.user(room["translator"].role_assignments[0].role, room["territory"])
+    operations.save_translation(
+        SOURCES_BY_MODEL[barriers.Testimony],
+        room["testimony"],
+        "it",
+        {"text": "Prima"},
+        reviewed=False,
+        user=other,
+    )
+    db.session.commit()
+    monkeypatch.setattr(operations, "find", lambda *args: None)
+    response = translator.post(url, data={**opened, "text": "Seconda", "save_reviewed": "1"})
+    monkeypatch.undo()
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert (
+        "Seconda" in page
+        and words(app, "Someone else saved this translation while you were writing. Nothing was overwritten.")
+        in page
+    )
+    assert stored(room["testimony"], "it").texts == {"text": "Prima"}
+
+
+def test_a_reviewed_translation_tells_the_rooms_screens(app, make, login):
+    room = translation_room(make)
+    before = room["workshop"].revision
+    _review(
+        login(room["translator"]),
+        room,
+        room["proposal"],
+        "ar",
+        {"change": ARABIC_OF_PROPOSAL, "who_acts": "x"},
+    )
+    db.session.refresh(room["workshop"])
+    assert room["workshop"].revision > before
+
+
+def test_why_a_service_is_hard_to_use_is_translated_too(app, make, login):
+    from toolkit.workshops import operations as workshops
+
+    territory = make.territory()
+    workshop = make.live_workshop(territory, StepKind.SERVICE_PROPOSALS)
+    reason = workshops.propose_service(
+        workshop.process,
+        service=workshop.process.services[0],
+        name="",
+        reason="لا أفهم الرسائل التي يرسلونها",
+        language="ar",
+        submission_key=None,
+        workshop=workshop,
+    )
+    db.session.commit()
+    translator = make.user(Role.TRANSLATOR, territory)
+    client = login(translator)
+    url = f"/t/{territory.slug}/translations/service_reason/{reason.id}/it"
+    page = client.get(url).get_data(as_text=True)
+    response = client.post(
+        url, data={**form_state(page), "reason": "Non capisco le lettere che mandano", "save_reviewed": "1"}
+    )
+    assert response.status_code == 302
+    phone = join(app.test_client(), workshop, language="it").get(f"/w/{workshop.join_code}/now")
+    text = phone.get_data(as_text=True)
+    assert "Non capisco le lettere che mandano" in text
+    assert 'lang="ar" dir="rtl">لا أفهم الرسائل التي يرسلونها' in text[text.index("<details") :]

@@ -49,7 +49,10 @@ def reading(record) -> Reading:
     language = page_language()
     if source is None or not source.needs(record, language):
         return Reading(record, None)
-    return Reading(record, _reviewed(source, language, record.id).get(record.id))
+    translation = _reviewed(source, language, record.id).get(record.id)
+    if translation is not None and translation.source_texts != source.texts(record):
+        translation = None  # made from other words than the original's now: never shown for these
+    return Reading(record, translation)
 
 
 def _reviewed(source, language: str, record_id: int) -> dict[int, TextTranslation]:

@@ -9,6 +9,7 @@ translators' queue until a person reviews it.
 from __future__ import annotations
 
 import json
+import time
 import unicodedata
 import urllib.error
 import urllib.request
@@ -17,6 +18,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, current_app
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import background
 from ..extensions import db
@@ -27,7 +29,7 @@ from .models import (
     TranslationKind,
     TranslationStatus,
 )
-from .operations import QueueItem, machine_state, now, store_machine_draft
+from .operations import QueueItem, now, store_machine_draft
 from .sources import SOURCES
 
 #: The most a service's answer may weigh; anything larger is not a translation of one contribution.
@@ -77,7 +79,7 @@ class LibreTranslate:
         )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                raw = response.read(MAX_ANSWER_BYTES + 1)
+                raw = _read_within(response, time.monotonic() + self.timeout)
         except urllib.error.HTTPError as error:
             failure = MachineFailure.LANGUAGE if error.code == 400 else MachineFailure.UNAVAILABLE
             raise MachineTranslationError(failure) from error
@@ -93,6 +95,20 @@ class LibreTranslate:
         except OSError as error:
             raise MachineTranslationError(MachineFailure.UNAVAILABLE) from error
         return _checked_answer(raw, text)
+
+
+def _read_within(response, deadline: float) -> bytes:
+    """The body of an answer, read in pieces so that a service trickling bytes cannot hold a worker past the
+    deadline (the socket's own timeout bounds each wait, not the whole answer)."""
+    chunks, size = [], 0
+    while chunk := response.read1(16 * 1024):
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > MAX_ANSWER_BYTES:
+            break
+        if time.monotonic() > deadline:
+            raise TimeoutError("the answer took too long")
+    return b"".join(chunks)
 
 
 def _checked_answer(raw: bytes, original: str) -> str:
@@ -167,6 +183,7 @@ def ask(items: list[QueueItem], language: str) -> list[int]:
         request.state = MachineRequestState.PENDING
         request.failure = None
         request.requested_at = moment
+        request.started_at = None
         request.finished_at = None
         db.session.flush()
         asked.append(request.id)
@@ -186,15 +203,18 @@ def run_requests(request_ids: list[int]) -> None:
 
 
 def run_request(request_id: int) -> None:
+    """Ask the machine for one request and store its draft, or why there is none."""
     request = db.session.get(MachineRequest, request_id)
-    if request is None or machine_state(request) is not MachineRequestState.PENDING:
-        return
+    if request is None or request.state is not MachineRequestState.PENDING:
+        return  # answered already, or asked again meanwhile by someone else's job
     source = SOURCES[request.source_kind]
     record = source.load(request.source_id)
     if record is None:
         db.session.delete(request)
         db.session.commit()
         return
+    request.started_at = now()
+    db.session.commit()
     original, language = source.texts(record), record.language
     service = translator()
     try:
@@ -208,11 +228,12 @@ def run_request(request_id: int) -> None:
         return
     db.session.rollback()  # read the original afresh: it may have changed while the machine worked
     record = source.load(request.source_id)
-    store_machine_draft(source, record, request.language, texts, original, language)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()  # a person saved a translation at the same moment: theirs stays
+    if record is not None:
+        try:
+            store_machine_draft(source, record, request.language, texts, original, language)
+            db.session.commit()
+        except (IntegrityError, StaleDataError):
+            db.session.rollback()  # a person saved a translation at the same moment: theirs stays
     _finish(request_id, MachineRequestState.DONE, None)
 
 

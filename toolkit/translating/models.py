@@ -21,6 +21,7 @@ class SourceKind(enum.StrEnum):
     TESTIMONY = "testimony"
     PROPOSAL = "proposal"
     STEP = "step"
+    SERVICE_REASON = "service_reason"
 
 
 class TranslationKind(enum.StrEnum):
@@ -114,6 +115,8 @@ class MachineRequest(TerritoryScoped, db.Model):
     state: Mapped[MachineRequestState] = mapped_column(enum_column(MachineRequestState))
     #: Why it failed, when it did.
     failure: Mapped[MachineFailure | None] = mapped_column(enum_column(MachineFailure))
-    #: When it was asked for and when the machine answered (or gave up).
+    #: When it was asked for, when a worker started asking the machine, and when the machine answered (or the
+    #: worker gave up).
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

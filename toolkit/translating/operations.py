@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import event, select, update
+from sqlalchemy import delete, event, select, update
 from sqlalchemy.orm import Session, attributes
 
 from .. import audit
 from ..extensions import db
 from ..i18n import LANGUAGES
-from ..processes.models import Participant, Process, Workshop
+from ..processes.models import Participant, Process, Workshop, WorkshopState
 from .models import (
     MachineRequest,
     MachineRequestState,
@@ -86,17 +86,25 @@ class QueueItem:
         return self.machine is not None and machine_state(self.machine) is MachineRequestState.FAILED
 
 
+#: How long a request may wait for a free worker before it counts as lost (the process that held it stopped).
+QUEUE_PATIENCE = timedelta(minutes=30)
+
+
 def machine_state(request: MachineRequest) -> MachineRequestState:
     """A request still pending long after the machine should have answered counts as failed (the process that
     sent it may have stopped), so that it can be asked again."""
-    if request.state is MachineRequestState.PENDING:
-        patience = timedelta(seconds=3 * current_app.config["MACHINE_TRANSLATION_TIMEOUT"] + 30)
-        requested = request.requested_at
-        if requested.tzinfo is None:
-            requested = requested.replace(tzinfo=UTC)
-        if now() - requested > patience:
-            return MachineRequestState.FAILED
-    return request.state
+    if request.state is not MachineRequestState.PENDING:
+        return request.state
+    if request.started_at is not None:
+        since, patience = (
+            request.started_at,
+            timedelta(seconds=4 * current_app.config["MACHINE_TRANSLATION_TIMEOUT"] + 30),
+        )
+    else:
+        since, patience = request.requested_at, QUEUE_PATIENCE
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    return MachineRequestState.FAILED if now() - since > patience else request.state
 
 
 def _by_source(rows) -> dict[tuple[SourceKind, int], object]:
@@ -210,15 +218,17 @@ def find(source: Source, record, language: str) -> TextTranslation | None:
 
 
 def _new_translation(source: Source, record, language: str, kind: TranslationKind) -> TextTranslation:
-    translation = TextTranslation(
-        territory_id=record.territory_id,
-        source_kind=source.kind,
-        source_id=record.id,
-        process_id=record.process_id,
-        language=language,
-        kind=kind,
-        status=TranslationStatus.DRAFT,
-    )
+    """An empty translation of ``record``, complete enough to be stored by any flush that comes first."""
+    values = {
+        "territory_id": record.territory_id,
+        "source_kind": source.kind,
+        "source_id": record.id,
+        "process_id": record.process_id,
+        "language": language,
+        "source_texts": source.texts(record),
+        "source_language": record.language,
+    }
+    translation = TextTranslation(**values, texts={}, kind=kind, status=TranslationStatus.DRAFT)
     db.session.add(translation)
     return translation
 
@@ -291,18 +301,19 @@ def save_translation(
         source_id=record.id,
         language=language,
     )
-    _tell_the_room(source, record)
+    _tell_the_room(record.process_id)
     return translation
 
 
-def _tell_the_room(source: Source, record) -> None:
-    """Projectors and phones of the workshop the text was written in show the new translation."""
-    workshop_id = source.workshop_of(record)
-    if workshop_id is not None:
-        db.session.execute(
-            update(Workshop).where(Workshop.id == workshop_id).values(revision=Workshop.revision + 1),
-            execution_options={"synchronize_session": False},
-        )
+def _tell_the_room(process_id: int) -> None:
+    """Projectors and phones of the process's open workshops show the new translation (every open workshop
+    shows the process's barriers and proposals, wherever they were written)."""
+    db.session.execute(
+        update(Workshop)
+        .where(Workshop.process_id == process_id, Workshop.state == WorkshopState.OPEN)
+        .values(revision=Workshop.revision + 1),
+        execution_options={"synchronize_session": False},
+    )
 
 
 def reviewed_translation(record, language: str) -> TextTranslation | None:
@@ -323,9 +334,10 @@ def reviewed_translation(record, language: str) -> TextTranslation | None:
 
 
 @event.listens_for(Session, "before_flush")
-def _mark_outdated(session: Session, _context, _instances) -> None:
-    """An original whose words or language change makes its translations outdated, whichever view changed it."""
-    changed = defaultdict(set)
+def _follow_the_originals(session: Session, _context, _instances) -> None:
+    """An original whose words or language change makes its translations outdated, whichever view changed it;
+    an original deleted takes its translations and machine requests with it (nobody's words outlive them)."""
+    changed, deleted = defaultdict(set), defaultdict(set)
     for record in session.dirty:
         source = SOURCES_BY_MODEL.get(type(record))
         if source is None or record.id is None:
@@ -333,13 +345,39 @@ def _mark_outdated(session: Session, _context, _instances) -> None:
         state = attributes.instance_state(record)
         if any(state.attrs[name].history.has_changes() for name in source.watched_attributes):
             changed[source.kind].add(record.id)
+    for record in session.deleted:
+        source = SOURCES_BY_MODEL.get(type(record))
+        if source is not None:
+            deleted[source.kind].add(record.id)
+    translations, requests = TextTranslation.__table__, MachineRequest.__table__
     for kind, ids in changed.items():
         session.connection().execute(
-            update(TextTranslation.__table__)
+            update(translations)
             .where(
-                TextTranslation.__table__.c.source_kind == kind.value,
-                TextTranslation.__table__.c.source_id.in_(ids),
-                TextTranslation.__table__.c.outdated.is_(False),
+                translations.c.source_kind == kind.value,
+                translations.c.source_id.in_(ids),
+                translations.c.outdated.is_(False),
             )
-            .values(outdated=True, version=TextTranslation.__table__.c.version + 1)
+            .values(outdated=True, version=translations.c.version + 1)
         )
+        _outdate_loaded(session, kind, ids)
+    for kind, ids in deleted.items():
+        for table in (translations, requests):
+            session.connection().execute(
+                delete(table).where(table.c.source_kind == kind.value, table.c.source_id.in_(ids))
+            )
+
+
+def _outdate_loaded(session: Session, kind: SourceKind, ids: set[int]) -> None:
+    """Translations this session has loaded learn what the database now says of them."""
+    for key, translation in list(session.identity_map.items()):
+        if key[0] is not TextTranslation:
+            continue
+        loaded = attributes.instance_state(translation).dict  # read without loading what is expired
+        if (
+            loaded.get("source_kind") is kind
+            and loaded.get("source_id") in ids
+            and loaded.get("outdated") is False
+        ):
+            attributes.set_committed_value(translation, "outdated", True)
+            attributes.set_committed_value(translation, "version", loaded["version"] + 1)

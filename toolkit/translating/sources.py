@@ -22,6 +22,7 @@ from ..barriers.models import Barrier, BarrierStatus, Testimony, testimony_barri
 from ..codesign.models import Proposal, ProposalStatus
 from ..extensions import db
 from ..processes.models import Workshop, WorkshopStep
+from ..workshops.models import ServiceCandidate, ServiceProposal
 from .models import SourceKind
 
 
@@ -97,6 +98,19 @@ def _visible_proposals(process_id: int) -> Select:
     return select(Proposal).where(Proposal.process_id == process_id, Proposal.status == ProposalStatus.NEW)
 
 
+def _visible_service_reasons(process_id: int) -> Select:
+    return (
+        select(ServiceProposal)
+        .join(ServiceCandidate, ServiceCandidate.id == ServiceProposal.candidate_id)
+        .where(
+            ServiceCandidate.process_id == process_id,
+            ServiceCandidate.hidden.is_(False),
+            ServiceCandidate.merged_into_id.is_(None),
+        )
+        .options(selectinload(ServiceProposal.candidate))
+    )
+
+
 def _testimony_workshop(testimony: Testimony) -> int | None:
     return next((b.workshop_id for b in testimony.barriers if b.workshop_id), None)
 
@@ -149,6 +163,14 @@ SOURCES: dict[SourceKind, Source] = {
         _l("Proposal"),
         _visible_proposals,
         lambda proposal: proposal.workshop_id,
+    ),
+    SourceKind.SERVICE_REASON: Source(
+        SourceKind.SERVICE_REASON,
+        ServiceProposal,
+        (TextField("reason", _l("Why is it hard to use?")),),
+        _l("Service proposed"),
+        _visible_service_reasons,
+        lambda reason: reason.workshop_id,
     ),
     SourceKind.STEP: StepSource(
         SourceKind.STEP,

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import Permission, access, form_page
@@ -18,7 +19,7 @@ from ..i18n import LANGUAGES
 from ..processes.models import Process
 from . import machine, operations
 from .forms import QueueFilterForm, translation_form
-from .models import MachineFailure, SourceKind
+from .models import MachineFailure, SourceKind, TranslationKind
 from .operations import ItemState, QueueItem
 from .sources import SOURCES
 
@@ -93,7 +94,7 @@ class Queue:
         position = next(
             (i for i, item in enumerate(self.items) if item.kind is kind and item.record.id == source_id), -1
         )
-        for item in self.items[position + 1 :]:
+        for item in [*self.items[position + 1 :], *self.items[:position]]:
             if item.state.to_do:
                 return item
         return None
@@ -110,7 +111,8 @@ def queue():
     failures = Counter(
         item.machine.failure or MachineFailure.TIMEOUT
         for item in current.all_items
-        if item.machine_failed and item.state is ItemState.MISSING
+        if item.machine_failed
+        and (item.translation is None or item.translation.kind is TranslationKind.MACHINE)
     )
     return render_template(
         "translating/queue.html",
@@ -172,6 +174,8 @@ def translate(kind: str, source_id: int, lang: str):
         conflict = _conflict(form, translation, digest)
         if conflict is None and _complete(form):
             saved = _save(form, source, record, language, translation)
+            if not saved and form.form_errors and form.form_errors[-1] == _saved_meanwhile():
+                conflict = form.form_errors[-1]
             if saved:
                 flash(
                     _("The translation is saved as reviewed.") if form.reviewed else _("The draft is saved."),
@@ -191,6 +195,8 @@ def translate(kind: str, source_id: int, lang: str):
                     )
                 )
             translation = operations.find(source, record, language)
+            if conflict is not None:
+                form.version.data = str(translation.version) if translation else "0"
     status = 409 if conflict is not None else form_status(form)
     return render_template(
         "translating/translate.html",
@@ -218,7 +224,7 @@ def _conflict(form, translation, digest: str) -> str | None:
         message = _("The original changed while you were translating. Check your translation against it.")
     elif form.version.data != (str(translation.version) if translation else "0"):
         form.version.data = str(translation.version) if translation else "0"
-        message = _("Someone else saved this translation while you were writing. Nothing was overwritten.")
+        message = _saved_meanwhile()
     else:
         return None
     form.form_errors.append(message)
@@ -236,7 +242,12 @@ def _complete(form) -> bool:
     return True
 
 
+def _saved_meanwhile() -> str:
+    return _("Someone else saved this translation while you were writing. Nothing was overwritten.")
+
+
 def _save(form, source, record, language, translation) -> bool:
+    """Save the form; a translation saved by someone else (or the machine) in the same instant is a conflict."""
     try:
         with saving(form) as outcome:
             operations.save_translation(
@@ -248,13 +259,24 @@ def _save(form, source, record, language, translation) -> bool:
                 user=current_user,
                 translation=translation,
             )
-    except StaleDataError:
+    except (StaleDataError, IntegrityError):
         db.session.rollback()
-        form.form_errors.append(
-            _("Someone else saved this translation while you were writing. Nothing was overwritten.")
-        )
+        form.form_errors.append(_saved_meanwhile())
         return False
     return outcome.saved
+
+
+def _ask(items, language: str) -> list[int]:
+    """Record the machine requests and hand them to the worker; a second click racing the first asks nothing
+    more."""
+    try:
+        asked = machine.ask(items, language)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return []
+    machine.send(asked)
+    return asked
 
 
 @bp.post("/machine")
@@ -264,9 +286,7 @@ def ask_machine():
     current = Queue(request.form)
     if not machine.enabled():
         abort(404)
-    asked = machine.ask([item for item in current.all_items if machine.may_ask(item)], current.language)
-    db.session.commit()
-    machine.send(asked)
+    asked = _ask([item for item in current.all_items if machine.may_ask(item)], current.language)
     flash(
         ngettext(
             "A machine draft was asked for %(num)d text. It will appear here when it arrives.",
@@ -294,9 +314,7 @@ def ask_machine_one(kind: str, source_id: int, lang: str):
         ),
         None,
     )
-    asked = machine.ask([item], language) if item is not None else []
-    db.session.commit()
-    machine.send(asked)
+    asked = _ask([item] if item is not None else [], language)
     if asked:
         flash(_("A machine draft was asked for. Reload the page in a moment to see it."), "info")
     args = {key: value for key, value in request.args.items() if key in ("process", "workshop", "show")}

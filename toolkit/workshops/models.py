@@ -71,6 +71,11 @@ class ServiceProposal(TerritoryScoped, db.Model):
 
     candidate: Mapped[ServiceCandidate] = relationship(back_populates="reasons")
 
+    @property
+    def process_id(self) -> int:
+        """The process of the service proposed (what translating files the reason under)."""
+        return self.candidate.process_id
+
 
 class DotVote(TerritoryScoped, db.Model):
     """The dots one participant placed on one candidate service."""
