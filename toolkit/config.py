@@ -55,6 +55,9 @@ class Defaults:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     PERMANENT_SESSION_LIFETIME = timedelta(days=14)
+    # The session cookie is sent only when it changes: a phone's poll answered while its form is being sent must
+    # not write back the older cookie over the new one (and its "saved" message).
+    SESSION_REFRESH_EACH_REQUEST = False
 
     # Largest request body accepted (forms only; uploads come with their own limits).
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
