@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from ..content import page_language
 from ..extensions import db
-from .models import TextTranslation, TranslationStatus
-from .sources import SOURCES_BY_MODEL
+from .models import SourceKind, TextTranslation, TranslationStatus
+from .sources import SOURCES, SOURCES_BY_MODEL
 
 
 @dataclass(frozen=True)
@@ -25,10 +25,12 @@ class Reading:
     record: object
     #: The reviewed translation into the reader's language, when there is one.
     translation: TextTranslation | None
+    #: The language the original is written in.
+    original_language: str
 
     @property
     def language(self) -> str:
-        return self.translation.language if self.translation else self.record.language
+        return self.translation.language if self.translation else self.original_language
 
     def text(self, field: str = "text") -> str:
         if self.translation is not None:
@@ -38,21 +40,20 @@ class Reading:
     def original(self, field: str = "text") -> str:
         return getattr(self.record, field) or ""
 
-    @property
-    def original_language(self) -> str:
-        return self.record.language
 
-
-def reading(record) -> Reading:
-    """``record`` for the reader of this page."""
-    source = SOURCES_BY_MODEL.get(type(record))
+def reading(record, kind: str | None = None) -> Reading:
+    """``record`` for the reader of this page: as what it is shown as, or as ``kind`` (e.g. the reason a
+    facilitator gave for hiding it)."""
+    source = SOURCES[SourceKind(kind)] if kind else SOURCES_BY_MODEL.get(type(record))
+    if source is None:
+        return Reading(record, None, record.language)
     language = page_language()
-    if source is None or not source.needs(record, language):
-        return Reading(record, None)
+    if not source.needs(record, language):
+        return Reading(record, None, source.language(record))
     translation = _reviewed(source, language, record.id).get(record.id)
     if translation is not None and translation.source_texts != source.texts(record):
         translation = None  # made from other words than the original's now: never shown for these
-    return Reading(record, translation)
+    return Reading(record, translation, source.language(record))
 
 
 def _reviewed(source, language: str, record_id: int) -> dict[int, TextTranslation]:

@@ -215,7 +215,7 @@ def run_request(request_id: int) -> None:
         return
     request.started_at = now()
     db.session.commit()
-    original, language = source.texts(record), record.language
+    original, language = source.texts(record), source.language(record)
     service = translator()
     try:
         if service is None:

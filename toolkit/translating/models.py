@@ -22,6 +22,9 @@ class SourceKind(enum.StrEnum):
     PROPOSAL = "proposal"
     STEP = "step"
     SERVICE_REASON = "service_reason"
+    WORKSHOP = "workshop"
+    BARRIER_HIDDEN = "barrier_hidden"
+    PROPOSAL_HIDDEN = "proposal_hidden"
 
 
 class TranslationKind(enum.StrEnum):

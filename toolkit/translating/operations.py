@@ -24,7 +24,7 @@ from .models import (
     TranslationKind,
     TranslationStatus,
 )
-from .sources import SOURCES_BY_MODEL, Source, visible_records
+from .sources import ALL_SOURCES_OF_MODEL, SOURCES, SOURCES_BY_MODEL, Source, visible_records
 
 
 def now() -> datetime:
@@ -71,6 +71,11 @@ class QueueItem:
     @property
     def kind(self) -> SourceKind:
         return self.source.kind
+
+    @property
+    def language(self) -> str:
+        """The language of the original."""
+        return self.source.language(self.record)
 
     @property
     def preview(self) -> str:
@@ -175,7 +180,7 @@ def process_languages(process: Process, records: list | None = None) -> list[str
         found.update(languages or ())
     if records is None:
         records = visible_records(process.id)
-    found.update(record.language for _source, record in records)
+    found.update(source.language(record) for source, record in records)
     first = process.territory.default_locale
     return [first, *(code for code in LANGUAGES if code in found and code != first)]
 
@@ -226,7 +231,7 @@ def _new_translation(source: Source, record, language: str, kind: TranslationKin
         "process_id": record.process_id,
         "language": language,
         "source_texts": source.texts(record),
-        "source_language": record.language,
+        "source_language": source.language(record),
     }
     translation = TextTranslation(**values, texts={}, kind=kind, status=TranslationStatus.DRAFT)
     db.session.add(translation)
@@ -252,7 +257,7 @@ def store_machine_draft(
     translation.texts = texts
     translation.source_texts = translated_from
     translation.source_language = from_language
-    translation.outdated = source.texts(record) != translated_from or record.language != from_language
+    translation.outdated = source.texts(record) != translated_from or source.language(record) != from_language
     translation.updated_at = now()
     return translation
 
@@ -282,7 +287,7 @@ def save_translation(
             translation.translated_by_id = user.id
     translation.texts = texts
     translation.source_texts = source.texts(record)
-    translation.source_language = record.language
+    translation.source_language = source.language(record)
     translation.outdated = False
     translation.updated_at = moment
     if reviewed:
@@ -316,13 +321,14 @@ def _tell_the_room(process_id: int) -> None:
     )
 
 
-def reviewed_translation(record, language: str) -> TextTranslation | None:
-    """The translation of ``record`` into ``language`` that may stand in for it, if any: reviewed by a person
-    and still matching the original. Documents and public pages use nothing else."""
-    source = SOURCES_BY_MODEL[type(record)]
+def reviewed_translation(record, language: str, kind: SourceKind | None = None) -> TextTranslation | None:
+    """The translation of ``record`` (as ``kind``, by default what it is shown as) into ``language`` that may
+    stand in for it, if any: reviewed by a person and made from the original as it is now. Documents and public
+    pages use nothing else."""
+    source = SOURCES[kind] if kind is not None else SOURCES_BY_MODEL[type(record)]
     if not source.needs(record, language):
         return None
-    return db.session.scalar(
+    translation = db.session.scalar(
         select(TextTranslation).where(
             TextTranslation.source_kind == source.kind,
             TextTranslation.source_id == record.id,
@@ -330,6 +336,9 @@ def reviewed_translation(record, language: str) -> TextTranslation | None:
             TextTranslation.status == TranslationStatus.REVIEWED,
             TextTranslation.outdated.is_(False),
         )
+    )
+    return (
+        translation if translation is not None and translation.source_texts == source.texts(record) else None
     )
 
 
@@ -339,15 +348,14 @@ def _follow_the_originals(session: Session, _context, _instances) -> None:
     an original deleted takes its translations and machine requests with it (nobody's words outlive them)."""
     changed, deleted = defaultdict(set), defaultdict(set)
     for record in session.dirty:
-        source = SOURCES_BY_MODEL.get(type(record))
-        if source is None or record.id is None:
+        if record.id is None:
             continue
         state = attributes.instance_state(record)
-        if any(state.attrs[name].history.has_changes() for name in source.watched_attributes):
-            changed[source.kind].add(record.id)
+        for source in ALL_SOURCES_OF_MODEL.get(type(record), ()):
+            if any(state.attrs[name].history.has_changes() for name in source.watched_attributes):
+                changed[source.kind].add(record.id)
     for record in session.deleted:
-        source = SOURCES_BY_MODEL.get(type(record))
-        if source is not None:
+        for source in ALL_SOURCES_OF_MODEL.get(type(record), ()):
             deleted[source.kind].add(record.id)
     translations, requests = TextTranslation.__table__, MachineRequest.__table__
     for kind, ids in changed.items():

@@ -22,6 +22,7 @@ from ..barriers.models import Barrier, BarrierStatus, Testimony, testimony_barri
 from ..codesign.models import Proposal, ProposalStatus
 from ..extensions import db
 from ..processes.models import Workshop, WorkshopStep
+from ..territories.models import Territory
 from ..workshops.models import ServiceCandidate, ServiceProposal
 from .models import SourceKind
 
@@ -53,6 +54,12 @@ class Source:
     watched: tuple[str, ...] = ()
     #: Whether it is evidence that goes into documents (counted on the process page), or text for the room.
     evidence: bool = True
+    #: The language of the original, when it is not the record's own ``language`` (texts staff write in the
+    #: territory's language about a record written in another).
+    language_of: Callable[[object], str] | None = None
+
+    def language(self, record) -> str:
+        return self.language_of(record) if self.language_of is not None else record.language
 
     @property
     def watched_attributes(self) -> tuple[str, ...]:
@@ -60,7 +67,7 @@ class Source:
 
     def needs(self, record, language: str) -> bool:
         """Whether readers of ``language`` need a translation of ``record``."""
-        return record.language != language and bool(self.texts(record))
+        return self.language(record) != language and bool(self.texts(record))
 
     def texts(self, record) -> dict[str, str]:
         """The fields of the original that have text."""
@@ -68,7 +75,7 @@ class Source:
 
     def digest(self, record) -> str:
         """A fingerprint of the original: its language and texts. It changes whenever the original does."""
-        payload = json.dumps([record.language, self.texts(record)], ensure_ascii=False, sort_keys=True)
+        payload = json.dumps([self.language(record), self.texts(record)], ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(payload.encode()).hexdigest()
 
     def load(self, source_id: int):
@@ -109,6 +116,22 @@ def _visible_service_reasons(process_id: int) -> Select:
         )
         .options(selectinload(ServiceProposal.candidate))
     )
+
+
+def _hidden_with_reason(model, hidden, process_id: int) -> Select:
+    """Records a facilitator hid with a reason: their authors read it."""
+    return select(model).where(
+        model.process_id == process_id, model.status == hidden, model.hidden_reason != ""
+    )
+
+
+def _workshops(process_id: int) -> Select:
+    return select(Workshop).where(Workshop.process_id == process_id)
+
+
+def _territory_language(record) -> str:
+    """Staff write in the territory's language."""
+    return db.session.get(Territory, record.territory_id).default_locale
 
 
 def _testimony_workshop(testimony: Testimony) -> int | None:
@@ -185,13 +208,48 @@ SOURCES: dict[SourceKind, Source] = {
         watched=("title", "instructions"),
         evidence=False,
     ),
+    SourceKind.WORKSHOP: Source(
+        SourceKind.WORKSHOP,
+        Workshop,
+        (TextField("title", _l("Title"), 200), TextField("place", _l("Where"), 300)),
+        _l("Workshop"),
+        _workshops,
+        lambda workshop: workshop.id,
+        watched=("title", "place"),
+        evidence=False,
+        language_of=_territory_language,
+    ),
+    SourceKind.BARRIER_HIDDEN: Source(
+        SourceKind.BARRIER_HIDDEN,
+        Barrier,
+        (TextField("hidden_reason", _l("Why it is hidden"), 500),),
+        _l("Reason for hiding a barrier"),
+        lambda process_id: _hidden_with_reason(Barrier, BarrierStatus.HIDDEN, process_id),
+        lambda barrier: barrier.workshop_id,
+        watched=("hidden_reason",),
+        evidence=False,
+        language_of=_territory_language,
+    ),
+    SourceKind.PROPOSAL_HIDDEN: Source(
+        SourceKind.PROPOSAL_HIDDEN,
+        Proposal,
+        (TextField("hidden_reason", _l("Why it is hidden"), 500),),
+        _l("Reason for hiding a proposal"),
+        lambda process_id: _hidden_with_reason(Proposal, ProposalStatus.HIDDEN, process_id),
+        lambda proposal: proposal.workshop_id,
+        watched=("hidden_reason",),
+        evidence=False,
+        language_of=_territory_language,
+    ),
 }
 
-SOURCES_BY_MODEL: dict[type, Source] = {source.model: source for source in SOURCES.values()}
-
-
-def source_of(record) -> Source | None:
-    return SOURCES_BY_MODEL.get(type(record))
+#: The first source of each model: what a record is shown as (a barrier's description, not its hiding reason).
+SOURCES_BY_MODEL: dict[type, Source] = {}
+#: Every source of each model, for what follows the originals' changes.
+ALL_SOURCES_OF_MODEL: dict[type, list[Source]] = {}
+for _source in SOURCES.values():
+    SOURCES_BY_MODEL.setdefault(_source.model, _source)
+    ALL_SOURCES_OF_MODEL.setdefault(_source.model, []).append(_source)
 
 
 def visible_records(process_id: int, workshop_id: int | None = None) -> list[tuple[Source, object]]:
