@@ -195,3 +195,30 @@ def proposal_for(workshop, barriers, *, change: str = "Un mediatore culturale al
     )
     db.session.commit()
     return proposal
+
+
+def recommendation(process, proposals=(), *, title: str = "Un mediatore culturale all'anagrafe"):
+    """A recommendation of ``process`` bringing ``proposals`` together, stored as the application stores it."""
+    from toolkit.recommendations import operations as recommendations
+    from toolkit.recommendations.models import Priority, Recommendation
+
+    created = Recommendation(
+        territory_id=process.territory_id, process_id=process.id, language=process.territory.default_locale
+    )
+    recommendations.save_recommendation(
+        created,
+        title=title,
+        problem="Allo sportello nessuno parla **arabo**.",
+        proposed_change="Un mediatore due mattine a settimana.",
+        addressee=None,
+        proposals=list(proposals),
+        barriers=[],
+        organisations=[],
+        priority=Priority.HIGH,
+        feasibility="",
+        principles=[6],
+        respond_by=None,
+        editor_id=None,
+    )
+    db.session.commit()
+    return created

@@ -26,6 +26,7 @@ def world(make):
     processes = {t.id: make.process(t) for t in (a, b, c)}
     workshops = {t.id: make.live_workshop(t) for t in (a, b, c)}
     contributions = {t.id: make.contributions(workshops[t.id]) for t in (a, b, c)}
+    recommendations = {t.id: make.recommendation(processes[t.id]) for t in (a, b, c)}
 
     def ids(territory):
         service = make.services_of(territory)[0]
@@ -37,6 +38,8 @@ def world(make):
             "lang": "ar",
             "kind": "barrier",
             "source_id": contributions[territory.id]["barrier_id"],
+            "recommendation_id": recommendations[territory.id].id,
+            "quote_id": 999999,
             "process_id": processes[territory.id].id,
             "territory_slug": territory.slug,
             "service_id": service.id,

@@ -5,6 +5,7 @@ from .audit import AuditEntry
 from .barriers.models import Barrier, BarrierSupport, Testimony
 from .codesign.models import FeasibilityAssessment, GridPlacement, Proposal, ProposalVote
 from .processes.models import Participant, Process, StepTemplate, Workshop, WorkshopStep
+from .recommendations.models import Quote, Recommendation
 from .services.models import BarrierCategory, Service
 from .territories.models import Network, Organisation, Territory
 from .translating.models import MachineRequest, TextTranslation
@@ -25,6 +26,8 @@ __all__ = [
     "Process",
     "Proposal",
     "ProposalVote",
+    "Quote",
+    "Recommendation",
     "RoleAssignment",
     "Service",
     "ServiceCandidate",

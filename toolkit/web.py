@@ -127,6 +127,7 @@ def register_web(app: Flask) -> None:
 def _register_filters(app: Flask) -> None:
     from .codesign.labels import EFFORT_LEVELS, FEASIBILITY, IMPACT_LEVELS, PROPOSAL_STATUSES
     from .content import localize, missing_languages, territory_text
+    from .markup import render_markdown
     from .processes.labels import (
         BARRIER_STATUSES,
         EVIDENCE_KINDS,
@@ -137,6 +138,7 @@ def _register_filters(app: Flask) -> None:
         STEP_KINDS,
         WORKSHOP_STATES,
     )
+    from .recommendations.labels import PRINCIPLES, PRIORITIES
     from .services.labels import DIMENSIONS, LEVELS, SECTORS
     from .territories.labels import ORGANISATION_KINDS, ROLE_NAMES
     from .translating.display import reading
@@ -163,6 +165,9 @@ def _register_filters(app: Flask) -> None:
         impact_level=IMPACT_LEVELS.get,
         effort_level=EFFORT_LEVELS.get,
         translation_state=ITEM_STATES.get,
+        priority_name=PRIORITIES.get,
+        principle_name=PRINCIPLES.get,
+        markdown=render_markdown,
         source_kind=lambda kind: SOURCES[kind].label,
         direction=text_direction,
         html_lang=html_language,

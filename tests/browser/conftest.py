@@ -15,6 +15,8 @@ from toolkit.background import wait_for_jobs
 from ..conftest import _config
 
 CHROMIUM = "/usr/bin/chromium"
+#: How long a page may take to follow the room by itself (it polls every 2 s; a busy 2-core machine is slower).
+LIVE_UPDATE_TIMEOUT = 15_000
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",

@@ -18,7 +18,7 @@ from toolkit.extensions import db
 from toolkit.processes.models import Phase, Process, StepKind, StepTemplate, Workshop, WorkshopStep
 from toolkit.workshops import operations
 
-from .conftest import assert_accessible
+from .conftest import LIVE_UPDATE_TIMEOUT, assert_accessible
 from .test_workshop import _follow, _join, _localized, _phone, plural, words
 
 pytestmark = pytest.mark.browser
@@ -167,7 +167,7 @@ def test_co_designing_two_proposals_and_prioritising_them(
     )
     mediator_ar = "مترجم واحد للسجل المدني والطبيب معًا"
     _propose(app, arabic, "ar", BARRIERS[1:], mediator_ar, "البلدية")
-    expect(projector.get_by_text(mediator_ar)).to_be_visible(timeout=6000)
+    expect(projector.get_by_text(mediator_ar)).to_be_visible(timeout=LIVE_UPDATE_TIMEOUT)
     expect(projector.locator('[lang="ar"]', has_text=mediator_ar).first).to_have_attribute("dir", "rtl")
     assert_accessible(arabic)
     small.screenshot(path=artifacts_dir / "codesign-proposal-360.png", full_page=True)
@@ -228,11 +228,13 @@ def test_co_designing_two_proposals_and_prioritising_them(
     six = plural(app, "it", "%(num)d dot", "%(num)d dots", 6) % {"num": 6}
     four = plural(app, "it", "%(num)d dot", "%(num)d dots", 4) % {"num": 4}
     bars = projector.locator(".chart-bars .chart-row")
-    expect(bars.first).to_contain_text(mediator_ar, timeout=6000)
+    expect(bars.first).to_contain_text(mediator_ar, timeout=LIVE_UPDATE_TIMEOUT)
     expect(bars.first).to_contain_text(six)
     expect(bars.nth(1)).to_contain_text(four)
     # The phones' chart follows too, and reads as text (the bars are pictures of the same numbers).
-    expect(arabic.locator(".results-chart .chart-row").first).to_contain_text(mediator_ar, timeout=6000)
+    expect(arabic.locator(".results-chart .chart-row").first).to_contain_text(
+        mediator_ar, timeout=LIVE_UPDATE_TIMEOUT
+    )
     expect(small.locator(".results-chart svg.chart-bar").first).to_have_attribute("aria-hidden", "true")
 
     # The impact/effort grid: each phone places both proposals, one of them by keyboard only.
@@ -259,7 +261,7 @@ def test_co_designing_two_proposals_and_prioritising_them(
     small.screenshot(path=artifacts_dir / "codesign-grid-360.png", full_page=True)
     arabic.screenshot(path=artifacts_dir / "codesign-grid-ar.png", full_page=True)
     chart = projector.locator(".grid-chart svg[role=img]")
-    expect(chart.locator("circle.marker")).to_have_count(2, timeout=6000)
+    expect(chart.locator("circle.marker")).to_have_count(2, timeout=LIVE_UPDATE_TIMEOUT)
     expect(chart.locator("desc")).to_contain_text("2,67")  # mean impact of the first proposal, in Italian
     projector.screenshot(path=artifacts_dir / "codesign-projector-grid.png", full_page=True)
 

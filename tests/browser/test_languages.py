@@ -125,6 +125,8 @@ def tour(make, app):
         "kind": "barrier",
     }
     values["source_id"] = values["barrier_id"]
+    values["recommendation_id"] = make.recommendation(workshop.process).id
+    values["quote_id"] = 999999
     people["participant"] = workshop
     visits: dict[str, list[str]] = {actor: [] for actor in people}
     for route in all_routes(app):

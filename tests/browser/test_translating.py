@@ -18,7 +18,7 @@ from toolkit.workshops import operations
 
 from ..factories import PASSWORD
 from ..translating.helpers import stored
-from .conftest import assert_accessible
+from .conftest import LIVE_UPDATE_TIMEOUT, assert_accessible
 from .test_codesign import _login
 from .test_workshop import _describe, _join, _localized, _phone, words
 
@@ -129,7 +129,7 @@ def test_a_barrier_in_arabic_and_a_proposal_in_italian_each_reach_the_other_lang
         operations.go_to_step(workshop, 1)
     db.session.commit()
     title = _localized(app, workshop.current_step.title, "ar")
-    expect(phone.get_by_role("heading", level=1)).to_have_text(title, timeout=8000)
+    expect(phone.get_by_role("heading", level=1)).to_have_text(title, timeout=LIVE_UPDATE_TIMEOUT)
     proposal = phone.get_by_text(ARABIC_OF_PROPOSAL).first
     expect(proposal).to_be_visible()
     expect(proposal).to_have_attribute("lang", "ar")

@@ -22,7 +22,7 @@ from toolkit.i18n import LANGUAGES
 from toolkit.processes.models import Phase, Process, StepTemplate, Workshop
 from toolkit.workshops import operations
 
-from .conftest import assert_accessible
+from .conftest import LIVE_UPDATE_TIMEOUT, assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -90,7 +90,7 @@ def _follow(page, javascript: bool, title: str):
     """Phones with JavaScript follow the room by themselves; without it, the person reloads."""
     if not javascript:
         page.reload()
-    expect(page.get_by_role("heading", level=1)).to_have_text(title, timeout=6000)
+    expect(page.get_by_role("heading", level=1)).to_have_text(title, timeout=LIVE_UPDATE_TIMEOUT)
 
 
 def _step_title(room, kind) -> dict:
@@ -162,7 +162,7 @@ def test_a_workshop_from_joining_to_the_return_code(
     offline.get_by_role("button", name=words(app, "it", "Send")).click()
     expect(offline.get_by_text("Il modulo è solo online")).to_be_visible()
     # The projector shows them as they arrive, without a reload.
-    expect(projector.get_by_text("Mensa scolastica")).to_be_visible(timeout=6000)
+    expect(projector.get_by_text("Mensa scolastica")).to_be_visible(timeout=LIVE_UPDATE_TIMEOUT)
     expect(projector.locator(".ranked-name", has_text=first_name["it"])).to_be_visible()
 
     # Voting with dots.
@@ -197,7 +197,7 @@ def test_a_workshop_from_joining_to_the_return_code(
     offline.get_by_role("button", name=words(app, "it", "Place my dots")).click()
     # 3 + 2 + 1 = 6 dots for the first service, 2 + 2 = 4 for the school canteen.
     ranking = projector.locator(".ranking .ranked")
-    expect(ranking.first).to_contain_text(first_name["it"], timeout=6000)
+    expect(ranking.first).to_contain_text(first_name["it"], timeout=LIVE_UPDATE_TIMEOUT)
     expect(ranking.first).to_contain_text(plural(app, "it", "%(num)d dot", "%(num)d dots", 6) % {"num": 6})
     expect(ranking.nth(1)).to_contain_text(plural(app, "it", "%(num)d dot", "%(num)d dots", 4) % {"num": 4})
     db.session.expire_all()
@@ -237,7 +237,7 @@ def test_a_workshop_from_joining_to_the_return_code(
     _describe(app, offline, "it", first_name["it"], "Nessuno dice quali documenti portare.")
     assert_accessible(arabic)
     for sentence in ("لا أحد يشرح الوثائق المطلوبة 📄", "Nessuno dice quali documenti portare."):
-        expect(projector.get_by_text(sentence)).to_be_visible(timeout=6000)
+        expect(projector.get_by_text(sentence)).to_be_visible(timeout=LIVE_UPDATE_TIMEOUT)
     arabic_card = projector.locator("p", has_text="الوثائق المطلوبة")
     expect(arabic_card).to_have_attribute("lang", "ar")
     expect(arabic_card).to_have_attribute("dir", "rtl")
@@ -260,7 +260,7 @@ def test_a_workshop_from_joining_to_the_return_code(
         "Contiene un nome"
     )
     facilitator.locator(f"#barrier-{named.id}").get_by_role("button", name=words(app, "it", "Hide")).click()
-    expect(projector.get_by_text("Mario R.")).to_have_count(0, timeout=6000)
+    expect(projector.get_by_text("Mario R.")).to_have_count(0, timeout=LIVE_UPDATE_TIMEOUT)
     expect(projector.get_by_text("Nessuno dice quali documenti portare.")).to_have_count(0)
     db.session.expire_all()
     assert db.session.get(Barrier, duplicate.id).status is BarrierStatus.MERGED

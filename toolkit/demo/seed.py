@@ -89,6 +89,7 @@ def load_demo() -> None:
             )
     db.session.flush()
     _translations(main)
+    _recommendations(main)
 
 
 def load_demo_process(territory, associations) -> None:
@@ -323,6 +324,65 @@ def _translations(territory) -> None:
             translating.store_machine_draft(
                 source, record, language, texts, source.texts(record), record.language
             )
+
+
+def _recommendations(territory) -> None:
+    """Two recommendations drafted from the demo's proposals, one quoting a testimony with a detail taken out."""
+    from datetime import date
+
+    from ..codesign.models import Proposal
+    from ..processes.models import Process
+    from ..recommendations import operations as recommendations
+    from ..recommendations.models import Priority, Recommendation
+
+    process = db.session.scalar(db.select(Process).where(Process.territory_id == territory.id))
+    proposals = db.session.scalars(
+        db.select(Proposal).where(Proposal.process_id == process.id).order_by(Proposal.id)
+    ).all()
+    drafts = (
+        (
+            "Documenti per la residenza chiari, in dieci lingue",
+            "Le famiglie appena arrivate tornano **tre volte** allo sportello dell'anagrafe perché nessuno dice "
+            "quali documenti servono, e il sito è solo in italiano.",
+            "Un elenco dei documenti per la residenza:\n\n- in dieci lingue, sul sito e allo sportello\n"
+            "- preparato con le mediatrici delle associazioni",
+            [proposals[0]],
+            Priority.HIGH,
+            [6, 9],
+        ),
+        (
+            "Il medico di famiglia anche con un contratto temporaneo",
+            "Chi ha un contratto d'affitto temporaneo non riesce a iscriversi al medico di famiglia: famiglie con "
+            "protezione temporanea restano **mesi senza medico**.",
+            "Permettere l'iscrizione al medico di famiglia con un contratto d'affitto temporaneo.",
+            [proposals[1]],
+            Priority.HIGH,
+            [6],
+        ),
+    )
+    for title, problem, change, chosen, priority, principles in drafts:
+        recommendation = Recommendation(
+            territory_id=territory.id, process_id=process.id, language=territory.default_locale
+        )
+        recommendations.save_recommendation(
+            recommendation,
+            title=title,
+            problem=problem,
+            proposed_change=change,
+            addressee=None,
+            proposals=chosen,
+            barriers=[],
+            organisations=[],
+            priority=priority,
+            feasibility="",
+            principles=principles,
+            respond_by=date(2027, 3, 31),
+            editor_id=None,
+        )
+    first = db.session.scalar(db.select(Recommendation).order_by(Recommendation.id))
+    quotable = recommendations.quotable(first)
+    if quotable:
+        recommendations.add_quote(first, quotable[0], quotable[0].text)
 
 
 def _agendas(territory, workshops) -> None:

@@ -25,6 +25,8 @@ class SourceKind(enum.StrEnum):
     WORKSHOP = "workshop"
     BARRIER_HIDDEN = "barrier_hidden"
     PROPOSAL_HIDDEN = "proposal_hidden"
+    RECOMMENDATION = "recommendation"
+    QUOTE = "quote"
 
 
 class TranslationKind(enum.StrEnum):

@@ -22,6 +22,7 @@ from ..barriers.models import Barrier, BarrierStatus, Testimony, testimony_barri
 from ..codesign.models import Proposal, ProposalStatus
 from ..extensions import db
 from ..processes.models import Workshop, WorkshopStep
+from ..recommendations.models import Quote, Recommendation
 from ..territories.models import Territory
 from ..workshops.models import ServiceCandidate, ServiceProposal
 from .models import SourceKind
@@ -129,6 +130,19 @@ def _workshops(process_id: int) -> Select:
     return select(Workshop).where(Workshop.process_id == process_id)
 
 
+def _recommendations(process_id: int) -> Select:
+    return select(Recommendation).where(Recommendation.process_id == process_id)
+
+
+def _quotes(process_id: int) -> Select:
+    return (
+        select(Quote)
+        .join(Recommendation, Recommendation.id == Quote.recommendation_id)
+        .where(Recommendation.process_id == process_id)
+        .options(selectinload(Quote.recommendation))
+    )
+
+
 def _territory_language(record) -> str:
     """Staff write in the territory's language."""
     return db.session.get(Territory, record.territory_id).default_locale
@@ -218,6 +232,28 @@ SOURCES: dict[SourceKind, Source] = {
         watched=("title", "place"),
         evidence=False,
         language_of=_territory_language,
+    ),
+    SourceKind.RECOMMENDATION: Source(
+        SourceKind.RECOMMENDATION,
+        Recommendation,
+        (
+            TextField("title", _l("Title"), 200),
+            TextField("problem", _l("The problem")),
+            TextField("proposed_change", _l("The change proposed")),
+            TextField("feasibility", _l("Feasibility")),
+        ),
+        _l("Recommendation"),
+        _recommendations,
+        lambda recommendation: None,
+        evidence=False,
+    ),
+    SourceKind.QUOTE: Source(
+        SourceKind.QUOTE,
+        Quote,
+        (TextField("text", _l("Words to quote")),),
+        _l("Quote"),
+        _quotes,
+        lambda quote: None,
     ),
     SourceKind.BARRIER_HIDDEN: Source(
         SourceKind.BARRIER_HIDDEN,
