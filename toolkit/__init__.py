@@ -107,6 +107,7 @@ def _register_blueprints(app: Flask) -> None:
     from .main.views import bp as main_bp
     from .processes.agenda import bp as agenda_bp
     from .processes.views import bp as processes_bp
+    from .recommendations.review import bp as review_bp
     from .recommendations.views import bp as recommendations_bp
     from .services.views import bp as services_bp
     from .territories.views import admin_bp, network_bp, territory_bp
@@ -129,5 +130,6 @@ def _register_blueprints(app: Flask) -> None:
         codesign_live_bp,
         translating_bp,
         recommendations_bp,
+        review_bp,
     ):
         app.register_blueprint(blueprint)

@@ -5,7 +5,7 @@ from .audit import AuditEntry
 from .barriers.models import Barrier, BarrierSupport, Testimony
 from .codesign.models import FeasibilityAssessment, GridPlacement, Proposal, ProposalVote
 from .processes.models import Participant, Process, StepTemplate, Workshop, WorkshopStep
-from .recommendations.models import Quote, Recommendation
+from .recommendations.models import Comment, Endorsement, Quote, Recommendation
 from .services.models import BarrierCategory, Service
 from .territories.models import Network, Organisation, Territory
 from .translating.models import MachineRequest, TextTranslation
@@ -16,7 +16,9 @@ __all__ = [
     "Barrier",
     "BarrierCategory",
     "BarrierSupport",
+    "Comment",
     "DotVote",
+    "Endorsement",
     "FeasibilityAssessment",
     "GridPlacement",
     "MachineRequest",

@@ -1,9 +1,10 @@
 """Recommendations of a process (addressee, problem, change, priority, principles, answer date), the proposals,
-barriers and organisations behind them, and the quotes they carry
+barriers and organisations behind them, their quotes, and the review round: its last day, endorsements and
+comments
 
 Revision ID: 0008
 Revises: 0007
-Create Date: 2026-12-02 06:52:21.735041
+Create Date: 2026-12-02 07:02:25.430269
 
 """
 from alembic import op
@@ -47,6 +48,48 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_recommendations_process_id'), ['process_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_recommendations_territory_id'), ['territory_id'], unique=False)
 
+    op.create_table('recommendation_comments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('recommendation_id', sa.Integer(), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('language', sa.String(length=10), nullable=False),
+    sa.Column('participant_id', sa.Integer(), nullable=True),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('submission_key', sa.String(length=64), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('territory_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['users.id'], name=op.f('fk_recommendation_comments_author_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_recommendation_comments_organisation_id_organisations'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['participant_id'], ['participants.id'], name=op.f('fk_recommendation_comments_participant_id_participants'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['recommendation_id'], ['recommendations.id'], name=op.f('fk_recommendation_comments_recommendation_id_recommendations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['territory_id'], ['territories.id'], name=op.f('fk_recommendation_comments_territory_id_territories'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recommendation_comments')),
+    sa.UniqueConstraint('submission_key', name=op.f('uq_recommendation_comments_submission_key'))
+    )
+    with op.batch_alter_table('recommendation_comments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recommendation_comments_recommendation_id'), ['recommendation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_recommendation_comments_territory_id'), ['territory_id'], unique=False)
+
+    op.create_table('recommendation_endorsements',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('recommendation_id', sa.Integer(), nullable=False),
+    sa.Column('participant_id', sa.Integer(), nullable=True),
+    sa.Column('organisation_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('(CURRENT_TIMESTAMP)'), nullable=False),
+    sa.Column('territory_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_recommendation_endorsements_organisation_id_organisations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['participant_id'], ['participants.id'], name=op.f('fk_recommendation_endorsements_participant_id_participants'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['recommendation_id'], ['recommendations.id'], name=op.f('fk_recommendation_endorsements_recommendation_id_recommendations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['territory_id'], ['territories.id'], name=op.f('fk_recommendation_endorsements_territory_id_territories'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recommendation_endorsements')),
+    sa.UniqueConstraint('recommendation_id', 'organisation_id', name=op.f('uq_recommendation_endorsements_recommendation_id_organisation_id')),
+    sa.UniqueConstraint('recommendation_id', 'participant_id', name=op.f('uq_recommendation_endorsements_recommendation_id_participant_id'))
+    )
+    with op.batch_alter_table('recommendation_endorsements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_recommendation_endorsements_recommendation_id'), ['recommendation_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_recommendation_endorsements_territory_id'), ['territory_id'], unique=False)
+
     op.create_table('recommendation_organisations',
     sa.Column('recommendation_id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
@@ -86,11 +129,17 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_recommendation_quotes_territory_id'), ['territory_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_recommendation_quotes_testimony_id'), ['testimony_id'], unique=False)
 
+    with op.batch_alter_table('processes', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('review_until', sa.Date(), nullable=True))
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('processes', schema=None) as batch_op:
+        batch_op.drop_column('review_until')
+
     with op.batch_alter_table('recommendation_quotes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recommendation_quotes_testimony_id'))
         batch_op.drop_index(batch_op.f('ix_recommendation_quotes_territory_id'))
@@ -100,6 +149,16 @@ def downgrade():
     op.drop_table('recommendation_proposals')
     op.drop_table('recommendation_barriers')
     op.drop_table('recommendation_organisations')
+    with op.batch_alter_table('recommendation_endorsements', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recommendation_endorsements_territory_id'))
+        batch_op.drop_index(batch_op.f('ix_recommendation_endorsements_recommendation_id'))
+
+    op.drop_table('recommendation_endorsements')
+    with op.batch_alter_table('recommendation_comments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_recommendation_comments_territory_id'))
+        batch_op.drop_index(batch_op.f('ix_recommendation_comments_recommendation_id'))
+
+    op.drop_table('recommendation_comments')
     with op.batch_alter_table('recommendations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recommendations_territory_id'))
         batch_op.drop_index(batch_op.f('ix_recommendations_process_id'))

@@ -111,6 +111,8 @@ class Process(TerritoryScoped, db.Model):
     ends_on: Mapped[date | None] = mapped_column(Date)
     #: Whether the public page of the process is published.
     published: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Last day on which associations and participants may support and comment on the draft recommendations.
+    review_until: Mapped[date | None] = mapped_column(Date)
     #: When it was created.
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import secrets
+
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired, Optional, ValidationError
 
 from ..content import localize, named_choices
 from ..forms import (
@@ -14,6 +17,7 @@ from ..forms import (
     required_long_text,
     required_text,
 )
+from ..i18n import LANGUAGES, language_choices
 from .labels import PRINCIPLES, PRIORITIES
 from .models import Priority
 
@@ -86,3 +90,38 @@ class QuoteForm(BaseForm):
             "places, health, legal status. The testimony itself is kept as it was and never published."
         ),
     )
+
+
+class ReviewRoundForm(BaseForm):
+    until = DateField(
+        _l("Open for review until"),
+        validators=[Optional()],
+        description=_l(
+            "Associations and the participants who took part can read the drafts, support them and comment until this day. Leave it empty to close the review."
+        ),
+    )
+
+
+class CommentForm(BaseForm):
+    text = required_long_text(
+        _l("Your comment"),
+        max_length=2000,
+        message=_l("Write your comment first."),
+        description=_l("What is missing, what is wrong, what should be said better. Write in your language."),
+    )
+    language = SelectField(
+        _l("Language you write in"),
+        validators=[DataRequired()],
+        description=_l("Write in the language you prefer. Translators will help others read it."),
+    )
+    submission_key = HiddenField(default=lambda: secrets.token_urlsafe(24), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.language.choices = language_choices()
+        if not self.language.data:
+            self.language.data = str(get_locale())
+
+    def validate_language(self, field):
+        if field.data not in LANGUAGES:
+            raise ValidationError(_l("Not a valid choice."))

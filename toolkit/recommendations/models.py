@@ -5,7 +5,19 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column, Date, DateTime, ForeignKey, Integer, String, Table, Text, func
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..access import TerritoryScoped
@@ -117,6 +129,56 @@ class Quote(TerritoryScoped, db.Model):
 
     recommendation: Mapped[Recommendation] = relationship(back_populates="quotes")
     testimony: Mapped[Testimony] = relationship()
+
+    @property
+    def process_id(self) -> int:
+        return self.recommendation.process_id
+
+
+class Endorsement(TerritoryScoped, db.Model):
+    """An association, or a participant who took part, saying "we support this" of a draft recommendation."""
+
+    __tablename__ = "recommendation_endorsements"
+    __table_args__ = (
+        UniqueConstraint("recommendation_id", "participant_id"),
+        UniqueConstraint("recommendation_id", "organisation_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+    #: The anonymous participant who endorses it, if so...
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="CASCADE"))
+    #: ...or the organisation, through one of its members.
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    organisation: Mapped[Organisation | None] = relationship()
+
+
+class Comment(TerritoryScoped, db.Model):
+    """What an association or a participant who took part writes about a draft recommendation, in their language."""
+
+    __tablename__ = "recommendation_comments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+    #: The words, exactly as written, and their language.
+    text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(10))
+    #: Who wrote it: an anonymous participant, or an organisation through one of its members.
+    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participants.id", ondelete="SET NULL"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Unique per form shown: a form sent twice stores one comment.
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    recommendation: Mapped[Recommendation] = relationship()
+    organisation: Mapped[Organisation | None] = relationship()
 
     @property
     def process_id(self) -> int:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -14,7 +17,7 @@ from ..codesign.models import Proposal
 from ..extensions import db
 from ..processes.models import Process
 from ..territories.models import Organisation
-from .models import COMMON_BASIC_PRINCIPLES, Priority, Quote, Recommendation
+from .models import COMMON_BASIC_PRINCIPLES, Comment, Endorsement, Priority, Quote, Recommendation
 
 
 class EditConflict(Exception):
@@ -147,3 +150,116 @@ def add_quote(recommendation: Recommendation, testimony: Testimony, text: str) -
 
 def remove_quote(quote: Quote) -> None:
     db.session.delete(quote)
+
+
+# --- the review round ------------------------------------------------------------------------------------------
+
+
+def today() -> date:
+    """Today where the toolkit is used (the review's last day is a whole day there)."""
+    return datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+def review_is_open(process: Process) -> bool:
+    return process.review_until is not None and today() <= process.review_until
+
+
+def open_review(process: Process, until: date | None) -> None:
+    """Open the review of the drafts until ``until`` (a day), or close it (``None``)."""
+    process.review_until = until
+    audit.record("recommendations.review", process, until=until.isoformat() if until else None)
+
+
+def endorse(recommendation: Recommendation, *, participant=None, organisation=None) -> bool:
+    """Support a draft, or take the support back; True when it is supported afterwards. One per participant
+    and one per organisation, however many times the button is pressed."""
+    who = (
+        Endorsement.participant_id == participant.id
+        if participant is not None
+        else Endorsement.organisation_id == organisation.id
+    )
+    existing = db.session.scalar(
+        select(Endorsement).where(Endorsement.recommendation_id == recommendation.id, who)
+    )
+    if existing is not None:
+        db.session.delete(existing)
+        return False
+    db.session.add(
+        Endorsement(
+            territory_id=recommendation.territory_id,
+            recommendation_id=recommendation.id,
+            participant_id=participant.id if participant is not None else None,
+            organisation_id=organisation.id if organisation is not None else None,
+        )
+    )
+    return True
+
+
+def add_comment(
+    recommendation: Recommendation,
+    text: str,
+    language: str,
+    submission_key: str | None,
+    *,
+    participant=None,
+    organisation=None,
+    author_id: int | None = None,
+) -> Comment:
+    comment = Comment(
+        territory_id=recommendation.territory_id,
+        recommendation_id=recommendation.id,
+        text=text,
+        language=language,
+        participant_id=participant.id if participant is not None else None,
+        organisation_id=organisation.id if organisation is not None else None,
+        author_id=author_id,
+        submission_key=submission_key,
+    )
+    db.session.add(comment)
+    db.session.flush()
+    return comment
+
+
+def comment_sent_before(key: str | None) -> Comment | None:
+    if not key:
+        return None
+    return db.session.scalar(select(Comment).where(Comment.submission_key == key))
+
+
+@dataclass
+class Feedback:
+    """What the review said of one recommendation."""
+
+    endorsements: list[Endorsement] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+
+    @property
+    def organisations(self) -> list[Organisation]:
+        return [e.organisation for e in self.endorsements if e.organisation is not None]
+
+    @property
+    def participants(self) -> int:
+        return sum(1 for e in self.endorsements if e.participant_id is not None)
+
+
+def feedback(recommendations: list[Recommendation]) -> dict[int, Feedback]:
+    """Endorsements and comments of each recommendation, in two queries."""
+    ids = [r.id for r in recommendations]
+    found = {recommendation_id: Feedback() for recommendation_id in ids}
+    if not ids:
+        return found
+    for endorsement in db.session.scalars(
+        select(Endorsement)
+        .where(Endorsement.recommendation_id.in_(ids))
+        .options(selectinload(Endorsement.organisation))
+        .order_by(Endorsement.id)
+    ):
+        found[endorsement.recommendation_id].endorsements.append(endorsement)
+    for comment in db.session.scalars(
+        select(Comment)
+        .where(Comment.recommendation_id.in_(ids))
+        .options(selectinload(Comment.organisation))
+        .order_by(Comment.created_at, Comment.id)
+    ):
+        found[comment.recommendation_id].comments.append(comment)
+    return found

@@ -18,7 +18,7 @@ from ..forms import form_status, saving
 from ..processes.models import Process
 from ..territories.models import Organisation
 from . import operations
-from .forms import QuoteForm, RecommendationForm
+from .forms import QuoteForm, RecommendationForm, ReviewRoundForm
 from .models import Priority, Quote, Recommendation
 
 bp = Blueprint("recommendations", __name__, url_prefix="/t/<territory_slug>")
@@ -46,8 +46,15 @@ def _recommendation(recommendation_id: int) -> Recommendation:
 def recommendations(process_id: int):
     """The recommendations of a process, in the order of the documents."""
     process = _process(process_id)
+    items = operations.recommendations_of(process)
+    review_form = ReviewRoundForm(formdata=None, data={"until": process.review_until})
     return render_template(
-        "recommendations/list.html", process=process, recommendations=operations.recommendations_of(process)
+        "recommendations/list.html",
+        process=process,
+        recommendations=items,
+        feedback=operations.feedback(items),
+        review_open=operations.review_is_open(process),
+        review_form=review_form,
     )
 
 
@@ -161,6 +168,7 @@ def _page(item: Recommendation, quote_form: QuoteForm, status: int = 200):
         process=item.process,
         quotable=operations.quotable(item),
         quote_form=quote_form,
+        feedback=operations.feedback([item])[item.id],
     ), status
 
 

@@ -27,6 +27,7 @@ class SourceKind(enum.StrEnum):
     PROPOSAL_HIDDEN = "proposal_hidden"
     RECOMMENDATION = "recommendation"
     QUOTE = "quote"
+    COMMENT = "comment"
 
 
 class TranslationKind(enum.StrEnum):

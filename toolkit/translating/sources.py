@@ -22,7 +22,7 @@ from ..barriers.models import Barrier, BarrierStatus, Testimony, testimony_barri
 from ..codesign.models import Proposal, ProposalStatus
 from ..extensions import db
 from ..processes.models import Workshop, WorkshopStep
-from ..recommendations.models import Quote, Recommendation
+from ..recommendations.models import Comment, Quote, Recommendation
 from ..territories.models import Territory
 from ..workshops.models import ServiceCandidate, ServiceProposal
 from .models import SourceKind
@@ -143,6 +143,15 @@ def _quotes(process_id: int) -> Select:
     )
 
 
+def _comments(process_id: int) -> Select:
+    return (
+        select(Comment)
+        .join(Recommendation, Recommendation.id == Comment.recommendation_id)
+        .where(Recommendation.process_id == process_id)
+        .options(selectinload(Comment.recommendation))
+    )
+
+
 def _territory_language(record) -> str:
     """Staff write in the territory's language."""
     return db.session.get(Territory, record.territory_id).default_locale
@@ -254,6 +263,15 @@ SOURCES: dict[SourceKind, Source] = {
         _l("Quote"),
         _quotes,
         lambda quote: None,
+    ),
+    SourceKind.COMMENT: Source(
+        SourceKind.COMMENT,
+        Comment,
+        (TextField("text", _l("Your comment"), 2000),),
+        _l("Comment on a draft"),
+        _comments,
+        lambda comment: None,
+        evidence=False,
     ),
     SourceKind.BARRIER_HIDDEN: Source(
         SourceKind.BARRIER_HIDDEN,

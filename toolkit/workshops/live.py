@@ -650,8 +650,11 @@ def mine():
     my_proposals = db.session.scalars(
         select(Proposal).where(Proposal.participant_id == participant.id).order_by(Proposal.id)
     ).all()
+    from ..recommendations.operations import review_is_open
+
     return render_template(
         "live/mine.html",
+        review_open=review_is_open(workshop.process),
         my_proposals=my_proposals,
         workshop=workshop,
         participant=participant,

@@ -1,0 +1,209 @@
+"""The review round: until a day the facilitator sets, associations and the participants who took part read the
+draft recommendations in their language, support them and comment; the facilitator sees what they said."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from ..access import Permission, Rule, access, form_page
+from ..extensions import db
+from ..forms import form_status, saving
+from ..processes.models import Process
+from ..territories.models import Organisation
+from ..workshops.live import _participant_or_join, _workshop
+from . import operations
+from .forms import CommentForm, ReviewRoundForm
+from .models import Recommendation
+
+bp = Blueprint("review", __name__)
+
+
+# --- the facilitator opens and closes the review ---------------------------------------------------------------
+
+
+@bp.post("/t/<territory_slug>/processes/<int:process_id>/review-round")
+@access(Permission.RUN_WORKSHOPS)
+def review_round(process_id: int):
+    process = db.get_or_404(Process, process_id)
+    form = ReviewRoundForm()
+    if not form.validate_on_submit():
+        flash(_("Choose a valid day."), "error")
+    else:
+        operations.open_review(process, form.until.data)
+        db.session.commit()
+        if operations.review_is_open(process):
+            flash(_("The drafts are open for review."), "success")
+        else:
+            flash(_("The review is closed."), "success")
+    return redirect(url_for("recommendations.recommendations", process_id=process.id))
+
+
+# --- associations ------------------------------------------------------------------------------------------------
+
+
+def _organisation() -> Organisation:
+    """The organisation of the member reviewing (association members without one cannot speak for any)."""
+    organisation = (
+        db.session.get(Organisation, current_user.organisation_id) if current_user.organisation_id else None
+    )
+    if organisation is None:
+        abort(403)
+    return organisation
+
+
+def _pages(process: Process, *, comment_forms=None, status: int = 200, template: str, **context):
+    recommendations = operations.recommendations_of(process)
+    return render_template(
+        template,
+        process=process,
+        recommendations=recommendations,
+        feedback=operations.feedback(recommendations),
+        review_open=operations.review_is_open(process),
+        comment_forms=comment_forms or {},
+        new_comment_form=lambda: CommentForm(formdata=None),
+        **context,
+    ), status
+
+
+@bp.get("/t/<territory_slug>/processes/<int:process_id>/review")
+@access(Permission.SUBMIT_INPUT)
+def organisation_review(process_id: int):
+    """The drafts, for an association to support and comment on in its own name."""
+    process = db.get_or_404(Process, process_id)
+    return _pages(process, template="recommendations/review.html", organisation=_organisation())
+
+
+def _recommendation_under_review(recommendation_id: int, process_id: int | None = None) -> Recommendation:
+    recommendation = db.get_or_404(Recommendation, recommendation_id)
+    if process_id is not None and recommendation.process_id != process_id:
+        abort(404)
+    return recommendation
+
+
+@bp.post("/t/<territory_slug>/recommendations/<int:recommendation_id>/endorse")
+@access(Permission.SUBMIT_INPUT)
+def organisation_endorse(recommendation_id: int):
+    recommendation = _recommendation_under_review(recommendation_id)
+    _endorse(recommendation, organisation=_organisation())
+    return redirect(
+        url_for("review.organisation_review", process_id=recommendation.process_id)
+        + f"#recommendation-{recommendation.id}"
+    )
+
+
+@bp.post("/t/<territory_slug>/recommendations/<int:recommendation_id>/comments")
+@access(Permission.SUBMIT_INPUT)
+@form_page
+def organisation_comment(recommendation_id: int):
+    recommendation = _recommendation_under_review(recommendation_id)
+    organisation = _organisation()
+    form = CommentForm()
+    if _comment(form, recommendation, organisation=organisation, author_id=current_user.id):
+        return redirect(
+            url_for("review.organisation_review", process_id=recommendation.process_id)
+            + f"#recommendation-{recommendation.id}"
+        )
+    return _pages(
+        recommendation.process,
+        template="recommendations/review.html",
+        comment_forms={recommendation.id: form},
+        status=form_status(form),
+        organisation=organisation,
+    )
+
+
+# --- participants, with their phone or their return code -------------------------------------------------------
+
+
+@bp.get("/w/<workshop_code>/review")
+@access(Rule.PARTICIPANT)
+def participant_review(workshop_code=None):
+    """The drafts of the process this participant took part in, in their language."""
+    participant, answer = _participant_or_join()
+    if answer is not None:
+        return answer
+    workshop = _workshop()
+    return _pages(
+        workshop.process,
+        template="recommendations/review_phone.html",
+        workshop=workshop,
+        participant=participant,
+    )
+
+
+@bp.post("/w/<workshop_code>/recommendations/<int:recommendation_id>/endorse")
+@access(Rule.PARTICIPANT)
+def participant_endorse(recommendation_id: int):
+    participant, answer = _participant_or_join()
+    if answer is not None:
+        return answer
+    workshop = _workshop()
+    recommendation = _recommendation_under_review(recommendation_id, workshop.process_id)
+    _endorse(recommendation, participant=participant)
+    return redirect(url_for("review.participant_review") + f"#recommendation-{recommendation.id}")
+
+
+@bp.post("/w/<workshop_code>/recommendations/<int:recommendation_id>/comments")
+@access(Rule.PARTICIPANT)
+@form_page
+def participant_comment(recommendation_id: int):
+    participant, answer = _participant_or_join()
+    if answer is not None:
+        return answer
+    workshop = _workshop()
+    recommendation = _recommendation_under_review(recommendation_id, workshop.process_id)
+    form = CommentForm()
+    if _comment(form, recommendation, participant=participant):
+        return redirect(url_for("review.participant_review") + f"#recommendation-{recommendation.id}")
+    return _pages(
+        workshop.process,
+        template="recommendations/review_phone.html",
+        comment_forms={recommendation.id: form},
+        status=form_status(form),
+        workshop=workshop,
+        participant=participant,
+    )
+
+
+# --- shared ------------------------------------------------------------------------------------------------------
+
+
+def _endorse(recommendation: Recommendation, **who) -> None:
+    if not operations.review_is_open(recommendation.process):
+        flash(_("The review of the drafts is closed."), "error")
+        return
+    try:
+        supported = operations.endorse(recommendation, **who)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()  # the same button pressed twice at once: the support is there
+        supported = True
+    flash(_("You support this recommendation.") if supported else _("Your support is taken back."), "success")
+
+
+def _comment(form: CommentForm, recommendation: Recommendation, **who) -> bool:
+    """Store the comment of a valid form once; a refused one comes back with every word."""
+    if not operations.review_is_open(recommendation.process):
+        form.form_errors.append(
+            _(
+                "The review of the drafts is closed. Your comment was not sent; copy it if you want to keep it."
+            )
+        )
+        return False
+    if not form.validate_on_submit():
+        return False
+    key = form.submission_key.data or None
+    if operations.comment_sent_before(key) is not None:
+        return True
+    try:
+        with saving(form) as outcome:
+            operations.add_comment(recommendation, form.text.data, form.language.data, key, **who)
+    except IntegrityError:
+        db.session.rollback()
+        return operations.comment_sent_before(key) is not None
+    if outcome.saved:
+        flash(_("Thank you: your comment is sent."), "success")
+    return outcome.saved
