@@ -18,7 +18,9 @@ def test_participants_of_one_workshop_reach_nothing_of_another(app, make):
     x = make.live_workshop(alpha, StepKind.BARRIER_ROUND, title="X")
     y = make.live_workshop(alpha, StepKind.BARRIER_ROUND, title="Y")
     z = make.live_workshop(beta, StepKind.BARRIER_ROUND, title="Z")
-    others = [(y, make.contributions(y)), (z, make.contributions(z))]
+    others = [
+        (w, {**make.contributions(w), "recommendation_id": make.recommendation(w.process).id}) for w in (y, z)
+    ]
     client = join(app.test_client(), x)
     routes = [
         r for r in all_routes(app) if r.access_rule is Rule.PARTICIPANT and r.endpoint not in ENTRY_POINTS

@@ -44,12 +44,12 @@ def review_round(process_id: int):
 # --- associations ------------------------------------------------------------------------------------------------
 
 
-def _organisation() -> Organisation:
+def _organisation(required: bool = True) -> Organisation | None:
     """The organisation of the member reviewing (association members without one cannot speak for any)."""
     organisation = (
         db.session.get(Organisation, current_user.organisation_id) if current_user.organisation_id else None
     )
-    if organisation is None:
+    if organisation is None and required:
         abort(403)
     return organisation
 
@@ -99,9 +99,11 @@ def organisation_endorse(recommendation_id: int):
 @form_page
 def organisation_comment(recommendation_id: int):
     recommendation = _recommendation_under_review(recommendation_id)
-    organisation = _organisation()
     form = CommentForm()
-    if _comment(form, recommendation, organisation=organisation, author_id=current_user.id):
+    # The token first, whoever sends it: an expired page gives the words back before anything else is asked.
+    expired = form.is_submitted() and not form.validate() and form.token_refused
+    organisation = _organisation(required=not expired)
+    if not expired and _comment(form, recommendation, organisation=organisation, author_id=current_user.id):
         return redirect(
             url_for("review.organisation_review", process_id=recommendation.process_id)
             + f"#recommendation-{recommendation.id}"
