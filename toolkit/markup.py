@@ -15,7 +15,8 @@ _parser = MarkdownIt("zero", {"html": False, "breaks": True}).enable(
 _parser.validateLink = lambda url: url.strip().lower().startswith(("http://", "https://"))
 
 ALLOWED_TAGS = {"p", "em", "strong", "ul", "ol", "li", "a", "br", "code"}
-ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
+#: ``"*"`` empty: none of the attributes nh3 allows on every element by default (``title``, ``lang``...).
+ALLOWED_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}, "*": set()}
 
 
 def render_markdown(text: str | None) -> Markup:

@@ -122,7 +122,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['recommendation_id'], ['recommendations.id'], name=op.f('fk_recommendation_quotes_recommendation_id_recommendations'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['territory_id'], ['territories.id'], name=op.f('fk_recommendation_quotes_territory_id_territories'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['testimony_id'], ['testimonies.id'], name=op.f('fk_recommendation_quotes_testimony_id_testimonies'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_recommendation_quotes'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recommendation_quotes')),
+    sa.UniqueConstraint('recommendation_id', 'testimony_id', name=op.f('uq_recommendation_quotes_recommendation_id_testimony_id'))
     )
     with op.batch_alter_table('recommendation_quotes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_recommendation_quotes_recommendation_id'), ['recommendation_id'], unique=False)

@@ -143,6 +143,25 @@ def test_quotes_only_where_allowed_and_redacted_without_touching_the_testimony(a
     assert (
         facilitator.post(f"{url}/quotes", data={"testimony": str(refused.id), "text": "x"}).status_code == 404
     )
+    # Sent again, the same quote is not added twice.
+    assert (
+        facilitator.post(f"{url}/quotes", data={"testimony": str(allowed.id), "text": redacted}).status_code
+        == 302
+    )
+    assert db.session.scalar(db.select(db.func.count()).select_from(Quote)) == 1
+    # When its author takes the permission back, or its barrier stops counting, the quote is shown no more.
+    db.session.get(barriers.Testimony, allowed.id).may_quote = False
+    db.session.commit()
+    assert str(escape(redacted)) not in facilitator.get(url).get_data(as_text=True)
+    db.session.get(barriers.Testimony, allowed.id).may_quote = True
+    db.session.commit()
+    assert str(escape(redacted)) in facilitator.get(url).get_data(as_text=True)
+    db.session.get(barriers.Barrier, barrier.id).status = barriers.BarrierStatus.WITHDRAWN
+    db.session.commit()
+    page = facilitator.get(url).get_data(as_text=True)
+    assert str(escape(redacted)) not in page and str(escape(barrier.text)) not in page
+    db.session.get(barriers.Barrier, barrier.id).status = barriers.BarrierStatus.NEW
+    db.session.commit()
     assert facilitator.post(f"{url}/quotes/{quote.id}/remove").status_code == 302
     assert db.session.scalars(db.select(Quote)).all() == []
 

@@ -51,9 +51,12 @@ def test_supporting_and_commenting_until_the_last_day(app, make, login):
     page = member.get(f"/t/{slug}/processes/{rec.process_id}/review").get_data(as_text=True)
     assert str(escape(rec.title)) in page
     endorse = f"/t/{slug}/recommendations/{rec.id}/endorse"
-    for _ in range(3):
-        member.post(endorse)
+    for _ in range(3):  # a double tap, a resend: still one support
+        member.post(endorse, data={"support": "1"})
     assert [e.organisation_id for e in db.session.scalars(db.select(Endorsement))] == [room["association"].id]
+    member.post(endorse, data={"support": "0"})
+    assert db.session.scalars(db.select(Endorsement)).all() == []
+    member.post(endorse, data={"support": "1"})
     comment = {
         "text": "Serve anche il sabato mattina.",
         "language": "it",
@@ -144,6 +147,14 @@ def test_only_the_process_the_participant_took_part_in(app, make, login):
     assert db.session.scalar(db.select(db.func.count()).select_from(Endorsement)) == 0
 
 
+def test_drafts_reach_phones_only_once_the_review_opens(app, make, login):
+    room = _room(make)
+    phone = join(app.test_client(), room["workshop"], language="it")
+    assert phone.get(f"/w/{room['workshop'].join_code}/review").status_code == 404
+    _open_until(login(room["facilitator"]), room, today())
+    assert phone.get(f"/w/{room['workshop'].join_code}/review").status_code == 200
+
+
 def test_members_speak_only_for_their_organisation(app, make, login):
     room = _room(make)
     from toolkit.access import Role
@@ -154,6 +165,12 @@ def test_members_speak_only_for_their_organisation(app, make, login):
     assert (
         login(loner).post(f"/t/{slug}/recommendations/{room['recommendation'].id}/endorse").status_code == 403
     )
+    # A facilitator working for the office the recommendation is addressed to does not endorse in its name.
+    office_facilitator = room["facilitator"]
+    office_facilitator.organisation_id = room["recommendation"].addressee_id
+    db.session.commit()
+    review_page = f"/t/{slug}/processes/{room['workshop'].process_id}/review"
+    assert login(office_facilitator).get(review_page).status_code == 403
     assert (
         login(room["operator"])
         .post(

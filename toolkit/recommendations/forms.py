@@ -7,7 +7,7 @@ import secrets
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField
-from wtforms.validators import DataRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..content import localize, named_choices
 from ..forms import (
@@ -114,7 +114,9 @@ class CommentForm(BaseForm):
         validators=[DataRequired()],
         description=_l("Write in the language you prefer. Translators will help others read it."),
     )
-    submission_key = HiddenField(default=lambda: secrets.token_urlsafe(24), validators=[Optional()])
+    submission_key = HiddenField(
+        default=lambda: secrets.token_urlsafe(24), validators=[Optional(), Length(max=64)]
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

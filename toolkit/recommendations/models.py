@@ -114,6 +114,7 @@ class Quote(TerritoryScoped, db.Model):
     """
 
     __tablename__ = "recommendation_quotes"
+    __table_args__ = (UniqueConstraint("recommendation_id", "testimony_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(

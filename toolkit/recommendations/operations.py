@@ -33,7 +33,7 @@ def recommendations_of(process: Process) -> list[Recommendation]:
             .options(
                 selectinload(Recommendation.addressee),
                 selectinload(Recommendation.proposals),
-                selectinload(Recommendation.barriers),
+                selectinload(Recommendation.barriers).selectinload(Barrier.service),
                 selectinload(Recommendation.quotes),
             )
             .order_by(Recommendation.position, Recommendation.id)
@@ -115,20 +115,42 @@ def _answered(proposals: list[Proposal]) -> list[Barrier]:
     return list(seen.values())
 
 
-def quotable(recommendation: Recommendation) -> list[Testimony]:
-    """Testimonies behind the recommendation's barriers whose authors allowed quoting, not quoted yet."""
-    quoted = {quote.testimony_id for quote in recommendation.quotes}
-    barrier_ids = [barrier.id for barrier in recommendation.barriers]
+def evidence(recommendation: Recommendation) -> list[Barrier]:
+    """The recommendation's barriers that still count as evidence (not hidden, merged or withdrawn since)."""
+    return [barrier for barrier in recommendation.barriers if barrier.is_visible]
+
+
+def proposals_shown(recommendation: Recommendation) -> list[Proposal]:
+    """Its proposals that are still visible (not hidden or withdrawn since)."""
+    return [proposal for proposal in recommendation.proposals if proposal.is_visible]
+
+
+def _may_be_quoted(recommendation: Recommendation) -> list[Testimony]:
+    barrier_ids = [barrier.id for barrier in evidence(recommendation)]
     if not barrier_ids:
         return []
-    testimonies = db.session.scalars(
-        select(Testimony)
-        .join(testimony_barriers, testimony_barriers.c.testimony_id == Testimony.id)
-        .where(testimony_barriers.c.barrier_id.in_(barrier_ids), Testimony.may_quote.is_(True))
-        .order_by(Testimony.id)
-        .distinct()
+    return list(
+        db.session.scalars(
+            select(Testimony)
+            .join(testimony_barriers, testimony_barriers.c.testimony_id == Testimony.id)
+            .where(testimony_barriers.c.barrier_id.in_(barrier_ids), Testimony.may_quote.is_(True))
+            .order_by(Testimony.id)
+            .distinct()
+        )
     )
-    return [testimony for testimony in testimonies if testimony.id not in quoted]
+
+
+def quotable(recommendation: Recommendation) -> list[Testimony]:
+    """Testimonies behind the recommendation's evidence whose authors allow quoting, not quoted yet."""
+    quoted = {quote.testimony_id for quote in recommendation.quotes}
+    return [testimony for testimony in _may_be_quoted(recommendation) if testimony.id not in quoted]
+
+
+def quotes_shown(recommendation: Recommendation) -> list[Quote]:
+    """Its quotes whose testimony may still be quoted and still stands behind its evidence: a quote whose author
+    took the permission back, or whose barrier left the recommendation, is never shown or printed."""
+    allowed = {testimony.id for testimony in _may_be_quoted(recommendation)}
+    return [quote for quote in recommendation.quotes if quote.testimony_id in allowed]
 
 
 def add_quote(recommendation: Recommendation, testimony: Testimony, text: str) -> Quote:
@@ -140,7 +162,7 @@ def add_quote(recommendation: Recommendation, testimony: Testimony, text: str) -
         testimony_id=testimony.id,
         text=text,
         language=testimony.language,
-        position=len(recommendation.quotes) + 1,
+        position=max((q.position for q in recommendation.quotes), default=0) + 1,
     )
     recommendation.quotes.append(quote)
     db.session.flush()
@@ -170,9 +192,9 @@ def open_review(process: Process, until: date | None) -> None:
     audit.record("recommendations.review", process, until=until.isoformat() if until else None)
 
 
-def endorse(recommendation: Recommendation, *, participant=None, organisation=None) -> bool:
-    """Support a draft, or take the support back; True when it is supported afterwards. One per participant
-    and one per organisation, however many times the button is pressed."""
+def endorse(recommendation: Recommendation, support: bool, *, participant=None, organisation=None) -> None:
+    """Support a draft (``support``) or take the support back. One per participant and one per organisation;
+    the form says which state is wanted, so pressing twice or sending again changes nothing more."""
     who = (
         Endorsement.participant_id == participant.id
         if participant is not None
@@ -181,9 +203,12 @@ def endorse(recommendation: Recommendation, *, participant=None, organisation=No
     existing = db.session.scalar(
         select(Endorsement).where(Endorsement.recommendation_id == recommendation.id, who)
     )
+    if not support:
+        if existing is not None:
+            db.session.delete(existing)
+        return
     if existing is not None:
-        db.session.delete(existing)
-        return False
+        return
     db.session.add(
         Endorsement(
             territory_id=recommendation.territory_id,
@@ -192,7 +217,6 @@ def endorse(recommendation: Recommendation, *, participant=None, organisation=No
             organisation_id=organisation.id if organisation is not None else None,
         )
     )
-    return True
 
 
 def add_comment(
@@ -220,10 +244,13 @@ def add_comment(
     return comment
 
 
-def comment_sent_before(key: str | None) -> Comment | None:
+def comment_sent_before(key: str | None, recommendation: Recommendation) -> Comment | None:
+    """The comment a form with this key already stored on this recommendation, if any."""
     if not key:
         return None
-    return db.session.scalar(select(Comment).where(Comment.submission_key == key))
+    return db.session.scalar(
+        select(Comment).where(Comment.submission_key == key, Comment.recommendation_id == recommendation.id)
+    )
 
 
 @dataclass

@@ -3,7 +3,9 @@ draft recommendations in their language, support them and comment; the facilitat
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+import secrets
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -12,7 +14,7 @@ from ..access import Permission, Rule, access, form_page
 from ..extensions import db
 from ..forms import form_status, saving
 from ..processes.models import Process
-from ..territories.models import Organisation
+from ..territories.models import Organisation, OrganisationKind
 from ..workshops.live import _participant_or_join, _workshop
 from . import operations
 from .forms import CommentForm, ReviewRoundForm
@@ -44,14 +46,25 @@ def review_round(process_id: int):
 # --- associations ------------------------------------------------------------------------------------------------
 
 
+#: The organisations whose members review drafts in their name (those the recommendations are addressed to
+#: answer them later, and do not endorse them).
+REVIEWING_KINDS = (OrganisationKind.ASSOCIATION, OrganisationKind.THIRD_SECTOR)
+
+
 def _organisation(required: bool = True) -> Organisation | None:
-    """The organisation of the member reviewing (association members without one cannot speak for any)."""
+    """The association the member reviews for; a person without one cannot speak for any."""
     organisation = (
         db.session.get(Organisation, current_user.organisation_id) if current_user.organisation_id else None
     )
+    if organisation is not None and organisation.kind not in REVIEWING_KINDS:
+        organisation = None
     if organisation is None and required:
         abort(403)
     return organisation
+
+
+def comment_form(**kwargs) -> CommentForm:
+    return CommentForm(**kwargs)
 
 
 def _pages(process: Process, *, comment_forms=None, status: int = 200, template: str, **context):
@@ -63,7 +76,7 @@ def _pages(process: Process, *, comment_forms=None, status: int = 200, template:
         feedback=operations.feedback(recommendations),
         review_open=operations.review_is_open(process),
         comment_forms=comment_forms or {},
-        new_comment_form=lambda: CommentForm(formdata=None),
+        new_comment_form=lambda: comment_form(formdata=None),
         **context,
     ), status
 
@@ -99,7 +112,7 @@ def organisation_endorse(recommendation_id: int):
 @form_page
 def organisation_comment(recommendation_id: int):
     recommendation = _recommendation_under_review(recommendation_id)
-    form = CommentForm()
+    form = comment_form()
     # The token first, whoever sends it: an expired page gives the words back before anything else is asked.
     expired = form.is_submitted() and not form.validate() and form.token_refused
     organisation = _organisation(required=not expired)
@@ -128,6 +141,8 @@ def participant_review(workshop_code=None):
     if answer is not None:
         return answer
     workshop = _workshop()
+    if workshop.process.review_until is None:
+        abort(404)  # drafts are read by participants only once the facilitator opens them for review
     return _pages(
         workshop.process,
         template="recommendations/review_phone.html",
@@ -157,7 +172,7 @@ def participant_comment(recommendation_id: int):
         return answer
     workshop = _workshop()
     recommendation = _recommendation_under_review(recommendation_id, workshop.process_id)
-    form = CommentForm()
+    form = comment_form()
     if _comment(form, recommendation, participant=participant):
         return redirect(url_for("review.participant_review") + f"#recommendation-{recommendation.id}")
     return _pages(
@@ -177,13 +192,13 @@ def _endorse(recommendation: Recommendation, **who) -> None:
     if not operations.review_is_open(recommendation.process):
         flash(_("The review of the drafts is closed."), "error")
         return
+    support = request.form.get("support") != "0"
     try:
-        supported = operations.endorse(recommendation, **who)
+        operations.endorse(recommendation, support, **who)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # the same button pressed twice at once: the support is there
-        supported = True
-    flash(_("You support this recommendation.") if supported else _("Your support is taken back."), "success")
+    flash(_("You support this recommendation.") if support else _("Your support is taken back."), "success")
 
 
 def _comment(form: CommentForm, recommendation: Recommendation, **who) -> bool:
@@ -198,14 +213,18 @@ def _comment(form: CommentForm, recommendation: Recommendation, **who) -> bool:
     if not form.validate_on_submit():
         return False
     key = form.submission_key.data or None
-    if operations.comment_sent_before(key) is not None:
+    if operations.comment_sent_before(key, recommendation) is not None:
         return True
     try:
         with saving(form) as outcome:
             operations.add_comment(recommendation, form.text.data, form.language.data, key, **who)
     except IntegrityError:
         db.session.rollback()
-        return operations.comment_sent_before(key) is not None
+        if operations.comment_sent_before(key, recommendation) is not None:
+            return True
+        form.submission_key.data = secrets.token_urlsafe(24)
+        form.form_errors.append(_("Your comment was not sent. Please send it again."))
+        return False
     if outcome.saved:
         flash(_("Thank you: your comment is sent."), "success")
     return outcome.saved

@@ -167,6 +167,9 @@ def _page(item: Recommendation, quote_form: QuoteForm, status: int = 200):
         recommendation=item,
         process=item.process,
         quotable=operations.quotable(item),
+        evidence=operations.evidence(item),
+        proposals=operations.proposals_shown(item),
+        quotes=operations.quotes_shown(item),
         quote_form=quote_form,
         feedback=operations.feedback([item])[item.id],
     ), status
@@ -181,6 +184,8 @@ def add_quote(recommendation_id: int):
     form = QuoteForm()
     if form.validate_on_submit():
         testimony = db.session.get(Testimony, form.testimony.data)
+        if testimony is not None and any(q.testimony_id == testimony.id for q in item.quotes):
+            return redirect(url_for("recommendations.recommendation", recommendation_id=item.id) + "#quotes")
         if testimony is None or testimony not in operations.quotable(item):
             abort(404)
         with saving(form) as outcome:
