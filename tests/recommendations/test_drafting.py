@@ -198,3 +198,31 @@ def test_who_may_draft(app, make, login):
         == 403
     )
     assert db.session.scalars(db.select(Recommendation)).all() == []
+
+
+def test_the_order_of_the_documents_and_deleting_a_draft(app, make, login):
+    room = _room(make)
+    from ..factories import recommendation as make_recommendation
+
+    process = room["workshop"].process
+    first = make_recommendation(process, [room["proposal"]], title="Prima")
+    second = make_recommendation(process, [room["proposal"]], title="Seconda")
+    third = make_recommendation(process, [room["proposal"]], title="Terza")
+    slug = room["territory"].slug
+    facilitator = login(room["facilitator"])
+    assert facilitator.post(f"/t/{slug}/recommendations/{third.id}/up").status_code == 302
+    facilitator.post(f"/t/{slug}/recommendations/{first.id}/up")  # already first: nothing moves
+
+    def titles():
+        db.session.expire_all()
+        return [
+            r.title for r in db.session.scalars(db.select(Recommendation).order_by(Recommendation.position))
+        ]
+
+    assert titles() == ["Prima", "Terza", "Seconda"]
+    listing = facilitator.get(f"/t/{slug}/processes/{process.id}/recommendations").get_data(as_text=True)
+    assert listing.index("Prima") < listing.index("Terza") < listing.index("Seconda")
+    assert facilitator.post(f"/t/{slug}/recommendations/{second.id}/delete").status_code == 302
+    assert titles() == ["Prima", "Terza"]
+    assert login(room["member"]).post(f"/t/{slug}/recommendations/{first.id}/delete").status_code == 403
+    assert titles() == ["Prima", "Terza"]

@@ -106,6 +106,29 @@ def save_recommendation(
     return recommendation
 
 
+def move(recommendation: Recommendation, offset: int) -> None:
+    """Move a recommendation up (-1) or down (+1) in the order of its process's documents."""
+    items = list(
+        db.session.scalars(
+            select(Recommendation)
+            .where(Recommendation.process_id == recommendation.process_id)
+            .order_by(Recommendation.position, Recommendation.id)
+        )
+    )
+    index = items.index(recommendation)
+    other = index + offset
+    if 0 <= other < len(items):
+        items[index], items[other] = items[other], items[index]
+        for position, item in enumerate(items, start=1):
+            item.position = position
+
+
+def delete(recommendation: Recommendation) -> None:
+    """Delete a draft with its quotes, supports and comments."""
+    audit.record("recommendation.deleted", recommendation, title=recommendation.title)
+    db.session.delete(recommendation)
+
+
 def _answered(proposals: list[Proposal]) -> list[Barrier]:
     seen = {}
     for proposal in proposals:

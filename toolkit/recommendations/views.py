@@ -153,6 +153,28 @@ def edit_recommendation(recommendation_id: int):
     ), status
 
 
+@bp.post("/recommendations/<int:recommendation_id>/<any(up, down):direction>")
+@access(Permission.RUN_WORKSHOPS)
+def move_recommendation(recommendation_id: int, direction: str):
+    item = _recommendation(recommendation_id)
+    operations.move(item, -1 if direction == "up" else 1)
+    db.session.commit()
+    return redirect(
+        url_for("recommendations.recommendations", process_id=item.process_id) + f"#recommendation-{item.id}"
+    )
+
+
+@bp.post("/recommendations/<int:recommendation_id>/delete")
+@access(Permission.RUN_WORKSHOPS)
+def delete_recommendation(recommendation_id: int):
+    item = _recommendation(recommendation_id)
+    process_id = item.process_id
+    operations.delete(item)
+    db.session.commit()
+    flash(_("The recommendation is deleted."), "success")
+    return redirect(url_for("recommendations.recommendations", process_id=process_id))
+
+
 @bp.get("/recommendations/<int:recommendation_id>")
 @access(Permission.VIEW_TERRITORY)
 def recommendation(recommendation_id: int):
