@@ -47,3 +47,16 @@ def next_position(session, model, territory_id: int) -> int:
     """The position after the last one of ``model`` (an ordered, territory-scoped list) in the territory."""
     last = session.scalar(select(func.max(model.position)).where(model.territory_id == territory_id))
     return (last or 0) + 1
+
+
+def move_in_order(items: list, item, offset: int) -> bool:
+    """Move ``item`` ``offset`` places in the ordered ``items`` and number their ``position`` anew from 1;
+    False when it is already at that end."""
+    index = items.index(item)
+    other = index + offset
+    if not 0 <= other < len(items):
+        return False
+    items[index], items[other] = items[other], items[index]
+    for position, each in enumerate(items, start=1):
+        each.position = position
+    return True

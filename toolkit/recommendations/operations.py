@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from .. import audit
 from ..barriers.models import Barrier, Testimony, testimony_barriers
 from ..codesign.models import Proposal
+from ..database import move_in_order
 from ..extensions import db
 from ..processes.models import Process
 from ..territories.models import Organisation
@@ -115,12 +116,7 @@ def move(recommendation: Recommendation, offset: int) -> None:
             .order_by(Recommendation.position, Recommendation.id)
         )
     )
-    index = items.index(recommendation)
-    other = index + offset
-    if 0 <= other < len(items):
-        items[index], items[other] = items[other], items[index]
-        for position, item in enumerate(items, start=1):
-            item.position = position
+    move_in_order(items, recommendation, offset)
 
 
 def delete(recommendation: Recommendation) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import func, select, update
 
 from .. import audit
 from ..barriers.models import Barrier, BarrierStatus, BarrierSupport, EvidenceKind, Testimony
+from ..database import move_in_order
 from ..extensions import db
 from ..processes.models import (
     Participant,
@@ -79,13 +80,7 @@ def build_agenda(workshop: Workshop, templates: list[StepTemplate]) -> None:
 
 
 def move_step(workshop: Workshop, step: WorkshopStep, offset: int) -> None:
-    steps = list(workshop.steps)
-    index = steps.index(step)
-    other = index + offset
-    if 0 <= other < len(steps):
-        steps[index], steps[other] = steps[other], steps[index]
-        for position, item in enumerate(steps, start=1):
-            item.position = position
+    if move_in_order(list(workshop.steps), step, offset):
         bump(workshop, step=True)
 
 
