@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,11 +13,13 @@ from ..access import Permission, access, form_page
 from ..barriers.models import Barrier, BarrierStatus, Testimony
 from ..codesign import operations as codesign
 from ..codesign.models import Proposal
+from ..documents import render_document
 from ..extensions import db
 from ..forms import form_status, saving
+from ..i18n import LANGUAGES
 from ..processes.models import Process
 from ..territories.models import Organisation
-from . import operations
+from . import documents, operations
 from .forms import QuoteForm, RecommendationForm, ReviewRoundForm
 from .models import Priority, Quote, Recommendation
 
@@ -173,6 +175,26 @@ def delete_recommendation(recommendation_id: int):
     db.session.commit()
     flash(_("The recommendation is deleted."), "success")
     return redirect(url_for("recommendations.recommendations", process_id=process_id))
+
+
+@bp.get("/processes/<int:process_id>/recommendations/report.pdf")
+@access(Permission.VIEW_TERRITORY)
+def report_preview(process_id: int):
+    """The council report as it stands now, marked as a draft, in the language asked for (the territory's by
+    default)."""
+    process = _process(process_id)
+    language = request.args.get("lang", process.territory.default_locale)
+    if language not in LANGUAGES:
+        abort(404)
+    pdf = render_document(
+        "documents/report.html", language=language, draft=True, **documents.report_context(process, language)
+    )
+    response = make_response(pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="recommendations-{process.id}-{language}.pdf"'
+    )
+    return response
 
 
 @bp.get("/recommendations/<int:recommendation_id>")
