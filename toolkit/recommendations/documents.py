@@ -95,7 +95,8 @@ def report_context(process: Process, language: str) -> dict:
             if entry["barriers"] or entry["recommendations"]
         ]
         return {
-            "page_numbers": page_numbers_css(),
+            "page_style": Markup("<style>@page { @bottom-center { content: %s; } }</style>")
+            % page_numbers_css(),
             "territory_name": territory.name,
             "territory_lang": territory.default_locale,
             "process_title": process.title,
