@@ -105,3 +105,15 @@ def test_markup_tricks_never_reach_the_fetcher(app, make, login):
     assert asked and all("/static/" in url for url in asked), asked
     text = _pdf_text(pdf)
     assert '<img src="file:///etc/passwd">' in text.replace("\n", " ")
+
+
+def test_a_recommendation_without_evidence_still_has_its_place(app, make, login):
+    from ..factories import recommendation
+
+    territory = make.territory()
+    process = make.process(territory)
+    recommendation(process, [], title="Uno sportello unico per le famiglie")
+    client = login(_coordinator(make, territory), PASSWORD)
+    response = client.get(f"/t/{territory.slug}/processes/{process.id}/recommendations/report.pdf")
+    text = _pdf_text(response.data)
+    assert text.count("Uno sportello unico per le famiglie") == 2  # in the contents, and in full

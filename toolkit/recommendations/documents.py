@@ -75,14 +75,14 @@ def report_context(process: Process, language: str) -> dict:
             entry["barriers"] += 1
             for category in barrier.categories:
                 entry["categories"][tuple(_localized(category.name).values())] += 1
-        items = []
+        items, elsewhere = [], []
         for number, recommendation in enumerate(recommendations, start=1):
             item = _recommendation(recommendation, number, language)
             items.append(item)
             evidence = operations.evidence(recommendation)
             service_id = Counter(b.service_id for b in evidence).most_common(1)[0][0] if evidence else None
-            if service_id in by_service:
-                by_service[service_id]["recommendations"].append(item)
+            # Under the service most of its evidence is about; without evidence, in a section of their own.
+            (by_service[service_id]["recommendations"] if service_id in by_service else elsewhere).append(item)
         services = [
             {
                 **entry,
@@ -116,6 +116,7 @@ def report_context(process: Process, language: str) -> dict:
             },
             "services": services,
             "recommendations": items,
+            "other_recommendations": elsewhere,
         }
 
 
