@@ -82,7 +82,9 @@ def report_context(process: Process, language: str) -> dict:
             evidence = operations.evidence(recommendation)
             service_id = Counter(b.service_id for b in evidence).most_common(1)[0][0] if evidence else None
             # Under the service most of its evidence is about; without evidence, in a section of their own.
-            (by_service[service_id]["recommendations"] if service_id in by_service else elsewhere).append(item)
+            (by_service[service_id]["recommendations"] if service_id in by_service else elsewhere).append(
+                item
+            )
         services = [
             {
                 **entry,
