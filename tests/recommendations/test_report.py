@@ -3,6 +3,7 @@ font that has it, every font embedded, page X of Y matching the real page count,
 
 from __future__ import annotations
 
+import logging
 import re
 import subprocess
 import unicodedata
@@ -27,7 +28,8 @@ def _coordinator(make, territory):
     return make.coordinator(territory, email="coordinatrice.report@example.org")
 
 
-def test_the_draft_report_of_the_demo_process(app, make, login):
+def test_the_draft_report_of_the_demo_process(app, make, login, caplog):
+    caplog.set_level(logging.WARNING, logger="weasyprint")
     load_demo()
     db.session.commit()
     process = db.session.scalar(db.select(Process))
@@ -67,6 +69,8 @@ def test_the_draft_report_of_the_demo_process(app, make, login):
         assert rows and all(row.split()[-5] == "yes" for row in rows), fonts  # every font embedded
         info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
         assert re.search(r"^Tagged:\s+yes$", info, flags=re.MULTILINE)
+        # WeasyPrint had nothing to complain about: no unsupported CSS, no missing language or text alternative.
+        assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []
         with pdfplumber.open(BytesIO(pdf)) as document:
             assert document.doc.catalog["Lang"].decode() == language
 
