@@ -312,3 +312,14 @@ def test_a_busy_database_gives_the_barrier_back_whole(tmp_path, make, monkeypatc
         assert _count(Barrier) == 1
         db.session.remove()
         db.engine.dispose()
+
+
+def test_a_forged_submission_key_is_refused_with_the_words_kept(app, client, make):
+    workshop = make.live_workshop(make.territory(), StepKind.BARRIER_ROUND)
+    join(client, workshop)
+    data = barrier_fields(client, workshop, workshop.process.services[0], text="Il mio testo resta")
+    data["submission_key"] = "k" * 500  # longer than any key the form gives: the database column holds 64
+    response = client.post(f"/w/{workshop.join_code}/barriers", data=data)
+    assert response.status_code == 422
+    assert "Il mio testo resta" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(Barrier)) == 0

@@ -13,7 +13,7 @@ from ..forms import BaseForm, CheckboxListField, optional_long_text, optional_te
 from ..i18n import LANGUAGES, language_choices
 from ..services.models import Service
 from ..territories.models import Organisation
-from ..workshops.forms import submission_key_field
+from ..workshops.forms import contribution_language, submission_key_field
 from .labels import FEASIBILITY
 from .models import Feasibility
 
@@ -54,11 +54,7 @@ class ProposalForm(BaseForm):
         max_length=PROPOSAL_TEXT,
         description=_l("For example: mothers with small children will not need to come back three times."),
     )
-    language = SelectField(
-        _l("Language you write in"),
-        validators=[DataRequired()],
-        description=_l("Write in the language you prefer. Translators will help others read it."),
-    )
+    language = contribution_language()
     submission_key = submission_key_field()
     #: The version the editor started from (edits only).
     version = HiddenField(validators=[Optional()])

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Optional
 
 from ..content import localize, named_choices
 from ..forms import (
@@ -17,7 +15,8 @@ from ..forms import (
     required_long_text,
     required_text,
 )
-from ..i18n import LANGUAGES, language_choices
+from ..i18n import language_choices
+from ..workshops.forms import contribution_language, submission_key_field
 from .labels import PRINCIPLES, PRIORITIES
 from .models import Priority
 
@@ -109,21 +108,12 @@ class CommentForm(BaseForm):
         message=_l("Write your comment first."),
         description=_l("What is missing, what is wrong, what should be said better. Write in your language."),
     )
-    language = SelectField(
-        _l("Language you write in"),
-        validators=[DataRequired()],
-        description=_l("Write in the language you prefer. Translators will help others read it."),
-    )
-    submission_key = HiddenField(
-        default=lambda: secrets.token_urlsafe(24), validators=[Optional(), Length(max=64)]
-    )
+    language = contribution_language()
+    submission_key = submission_key_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The select refuses any other value by itself.
         self.language.choices = language_choices()
         if not self.language.data:
             self.language.data = str(get_locale())
-
-    def validate_language(self, field):
-        if field.data not in LANGUAGES:
-            raise ValidationError(_l("Not a valid choice."))

@@ -63,10 +63,6 @@ def _organisation(required: bool = True) -> Organisation | None:
     return organisation
 
 
-def comment_form(**kwargs) -> CommentForm:
-    return CommentForm(**kwargs)
-
-
 def _pages(process: Process, *, comment_forms=None, status: int = 200, template: str, **context):
     recommendations = operations.recommendations_of(process)
     return render_template(
@@ -76,7 +72,7 @@ def _pages(process: Process, *, comment_forms=None, status: int = 200, template:
         feedback=operations.feedback(recommendations),
         review_open=operations.review_is_open(process),
         comment_forms=comment_forms or {},
-        new_comment_form=lambda: comment_form(formdata=None),
+        new_comment_form=lambda: CommentForm(formdata=None),
         **context,
     ), status
 
@@ -112,7 +108,7 @@ def organisation_endorse(recommendation_id: int):
 @form_page
 def organisation_comment(recommendation_id: int):
     recommendation = _recommendation_under_review(recommendation_id)
-    form = comment_form()
+    form = CommentForm()
     # The token first, whoever sends it: an expired page gives the words back before anything else is asked.
     expired = form.is_submitted() and not form.validate() and form.token_refused
     organisation = _organisation(required=not expired)
@@ -172,7 +168,7 @@ def participant_comment(recommendation_id: int):
         return answer
     workshop = _workshop()
     recommendation = _recommendation_under_review(recommendation_id, workshop.process_id)
-    form = comment_form()
+    form = CommentForm()
     if _comment(form, recommendation, participant=participant):
         return redirect(url_for("review.participant_review") + f"#recommendation-{recommendation.id}")
     return _pages(

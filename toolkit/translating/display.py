@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import g
-from sqlalchemy import select
 
 from ..content import page_language
 from ..extensions import db
-from .models import SourceKind, TextTranslation, TranslationStatus
+from .models import SourceKind, TextTranslation
+from .operations import may_stand_in
 from .sources import SOURCES, SOURCES_BY_MODEL
 
 
@@ -66,14 +66,6 @@ def _reviewed(source, language: str, record_id: int) -> dict[int, TextTranslatio
     wanted = (loaded | {record_id}) - looked_up
     if wanted:
         looked_up.update(wanted)
-        for translation in db.session.scalars(
-            select(TextTranslation).where(
-                TextTranslation.source_kind == source.kind,
-                TextTranslation.source_id.in_(sorted(wanted)),
-                TextTranslation.language == language,
-                TextTranslation.status == TranslationStatus.REVIEWED,
-                TextTranslation.outdated.is_(False),
-            )
-        ):
+        for translation in db.session.scalars(may_stand_in(source.kind, sorted(wanted), language)):
             found[translation.source_id] = translation
     return found

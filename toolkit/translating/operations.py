@@ -13,9 +13,10 @@ from sqlalchemy import delete, event, select, update
 from sqlalchemy.orm import Session, attributes
 
 from .. import audit
+from ..codesign.operations import bump_process
 from ..extensions import db
 from ..i18n import LANGUAGES
-from ..processes.models import Participant, Process, Workshop, WorkshopState
+from ..processes.models import Participant, Process, Workshop
 from .models import (
     MachineRequest,
     MachineRequestState,
@@ -306,18 +307,20 @@ def save_translation(
         source_id=record.id,
         language=language,
     )
-    _tell_the_room(record.process_id)
+    # Every open workshop shows the process's contributions, wherever they were written: all of them update.
+    bump_process(record.process_id)
     return translation
 
 
-def _tell_the_room(process_id: int) -> None:
-    """Projectors and phones of the process's open workshops show the new translation (every open workshop
-    shows the process's barriers and proposals, wherever they were written)."""
-    db.session.execute(
-        update(Workshop)
-        .where(Workshop.process_id == process_id, Workshop.state == WorkshopState.OPEN)
-        .values(revision=Workshop.revision + 1),
-        execution_options={"synchronize_session": False},
+def may_stand_in(kind: SourceKind, source_ids, language: str):
+    """The query of the translations into ``language`` of these records that may be shown in their place:
+    reviewed by a person, and not outdated."""
+    return select(TextTranslation).where(
+        TextTranslation.source_kind == kind,
+        TextTranslation.source_id.in_(list(source_ids)),
+        TextTranslation.language == language,
+        TextTranslation.status == TranslationStatus.REVIEWED,
+        TextTranslation.outdated.is_(False),
     )
 
 
@@ -328,15 +331,7 @@ def reviewed_translation(record, language: str, kind: SourceKind | None = None) 
     source = SOURCES[kind] if kind is not None else SOURCES_BY_MODEL[type(record)]
     if not source.needs(record, language):
         return None
-    translation = db.session.scalar(
-        select(TextTranslation).where(
-            TextTranslation.source_kind == source.kind,
-            TextTranslation.source_id == record.id,
-            TextTranslation.language == language,
-            TextTranslation.status == TranslationStatus.REVIEWED,
-            TextTranslation.outdated.is_(False),
-        )
-    )
+    translation = db.session.scalar(may_stand_in(source.kind, [record.id], language))
     return (
         translation if translation is not None and translation.source_texts == source.texts(record) else None
     )

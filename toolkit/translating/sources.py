@@ -126,6 +126,21 @@ def _hidden_with_reason(model, hidden, process_id: int) -> Select:
     )
 
 
+def _hidden_reason(kind: SourceKind, model, hidden, label) -> Source:
+    """Why a facilitator hid a record, written in the territory's language for the record's author."""
+    return Source(
+        kind,
+        model,
+        (TextField("hidden_reason", _l("Why it is hidden"), 500),),
+        label,
+        lambda process_id: _hidden_with_reason(model, hidden, process_id),
+        lambda record: record.workshop_id,
+        watched=("hidden_reason",),
+        evidence=False,
+        language_of=_territory_language,
+    )
+
+
 def _workshops(process_id: int) -> Select:
     return select(Workshop).where(Workshop.process_id == process_id)
 
@@ -273,27 +288,11 @@ SOURCES: dict[SourceKind, Source] = {
         lambda comment: None,
         evidence=False,
     ),
-    SourceKind.BARRIER_HIDDEN: Source(
-        SourceKind.BARRIER_HIDDEN,
-        Barrier,
-        (TextField("hidden_reason", _l("Why it is hidden"), 500),),
-        _l("Reason for hiding a barrier"),
-        lambda process_id: _hidden_with_reason(Barrier, BarrierStatus.HIDDEN, process_id),
-        lambda barrier: barrier.workshop_id,
-        watched=("hidden_reason",),
-        evidence=False,
-        language_of=_territory_language,
+    SourceKind.BARRIER_HIDDEN: _hidden_reason(
+        SourceKind.BARRIER_HIDDEN, Barrier, BarrierStatus.HIDDEN, _l("Reason for hiding a barrier")
     ),
-    SourceKind.PROPOSAL_HIDDEN: Source(
-        SourceKind.PROPOSAL_HIDDEN,
-        Proposal,
-        (TextField("hidden_reason", _l("Why it is hidden"), 500),),
-        _l("Reason for hiding a proposal"),
-        lambda process_id: _hidden_with_reason(Proposal, ProposalStatus.HIDDEN, process_id),
-        lambda proposal: proposal.workshop_id,
-        watched=("hidden_reason",),
-        evidence=False,
-        language_of=_territory_language,
+    SourceKind.PROPOSAL_HIDDEN: _hidden_reason(
+        SourceKind.PROPOSAL_HIDDEN, Proposal, ProposalStatus.HIDDEN, _l("Reason for hiding a proposal")
     ),
 }
 

@@ -7,7 +7,7 @@ import secrets
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, TimeField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..barriers.models import Frequency, Severity
 from ..content import localize
@@ -30,7 +30,7 @@ REASON_TEXT = 2000
 
 def submission_key_field() -> HiddenField:
     """A key unique to each form shown; the same form sent twice is stored once."""
-    return HiddenField(default=lambda: secrets.token_urlsafe(24), validators=[Optional()])
+    return HiddenField(default=lambda: secrets.token_urlsafe(24), validators=[Optional(), Length(max=64)])
 
 
 class JoinCodeForm(BaseForm):
@@ -81,7 +81,8 @@ class ReturnCodeForm(BaseForm):
     )
 
 
-def _contribution_language() -> SelectField:
+def contribution_language() -> SelectField:
+    """The language a contribution is written in (its choices are set by the form: every interface language)."""
     return SelectField(
         _l("Language you write in"),
         validators=[DataRequired()],
@@ -100,7 +101,7 @@ class ServiceProposalForm(BaseForm):
         max_length=REASON_TEXT,
         message=_l("Please say in a few words why it is hard to use."),
     )
-    language = _contribution_language()
+    language = contribution_language()
     submission_key = submission_key_field()
 
     def __init__(self, *args, services: list[Service] = (), **kwargs):
@@ -131,7 +132,7 @@ class BarrierForm(BaseForm):
         message=_l("Please describe the problem in your own words."),
         description=_l("Tell what happened, in your own words and language. Do not write names."),
     )
-    language = _contribution_language()
+    language = contribution_language()
     categories = CheckboxListField(
         _l("What kind of problem is it? (you may choose several)"), coerce=int, validators=[Optional()]
     )
