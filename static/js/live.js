@@ -4,6 +4,8 @@
   "use strict";
 
   var POLL_MS = 2000;
+  // How long a phone waits for the next step's page before asking for it again.
+  var FOLLOW_RETRY_MS = 8000;
 
   // Ask the server every two seconds; it answers 304 (nothing new) most of the time. When ``onChange`` returns
   // false (the page is leaving for another one), polling stops, so a slow page load is never asked for twice.
@@ -97,7 +99,13 @@
     poll(follow.getAttribute("data-poll"), function (data) {
       var step = data.step === null ? "" : String(data.step);
       if (step === shownStep && data.state === shownState) { return; }
-      if (!dirty) { window.location.assign(data.url); return false; }
+      if (!dirty) {
+        // Stop polling: a slow load is never asked for twice. But a navigation the phone dropped (a network
+        // hiccup, a cancelled load) would leave it on the old step for good, so ask again after a long wait.
+        window.location.assign(data.url);
+        window.setInterval(function () { window.location.assign(data.url); }, FOLLOW_RETRY_MS);
+        return false;
+      }
       var notice = follow.querySelector(".live-notice");
       if (notice) { notice.hidden = false; }
     });
