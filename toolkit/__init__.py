@@ -108,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from .processes.agenda import bp as agenda_bp
     from .processes.views import bp as processes_bp
     from .recommendations.review import bp as review_bp
+    from .recommendations.versions import bp as versions_bp
     from .recommendations.views import bp as recommendations_bp
     from .services.views import bp as services_bp
     from .territories.views import admin_bp, network_bp, territory_bp
@@ -131,5 +132,6 @@ def _register_blueprints(app: Flask) -> None:
         translating_bp,
         recommendations_bp,
         review_bp,
+        versions_bp,
     ):
         app.register_blueprint(blueprint)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import mimetypes
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
@@ -80,26 +81,52 @@ class StaticFilesFetcher(URLFetcher):
         return path
 
 
+@dataclass(frozen=True)
+class RenderedPDF:
+    pdf: bytes
+    pages: int
+
+
 def render_document(template: str, *, language: str, **context) -> bytes:
     """The PDF (PDF/UA-1, tagged, language set) of ``templates/<template>`` with its interface in ``language``.
 
     ``context`` is plain data. Works in a request and in a bare application context.
     """
+    return render_pdf(template, language=language, **context).pdf
+
+
+def render_pdf(template: str, *, language: str, **context) -> RenderedPDF:
+    """:func:`render_document`, with the number of pages."""
+    return html_to_pdf(document_html(template, language=language, **context))
+
+
+def document_html(template: str, *, language: str, **context) -> str:
+    """The HTML of a document, before WeasyPrint lays it out."""
     if has_request_context():
-        return _render(template, language, context)
+        return _html(template, language, context)
     with current_app.test_request_context():
-        return _render(template, language, context)
+        return _html(template, language, context)
 
 
-def _render(template: str, language: str, context: dict) -> bytes:
+def _html(template: str, language: str, context: dict) -> str:
     with force_locale(language):
-        html = render_template(
+        return render_template(
             template,
             document_language=html_language(language),
             document_direction=text_direction(language),
             **context,
         )
-    fetcher = StaticFilesFetcher(current_app.static_folder, static_path=url_for("static", filename=""))
-    return HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher).write_pdf(
+
+
+def html_to_pdf(html: str) -> RenderedPDF:
+    """Lay ``html`` out as a tagged PDF, reading nothing but the static files."""
+    if has_request_context():
+        static_path = url_for("static", filename="")
+    else:
+        with current_app.test_request_context():
+            static_path = url_for("static", filename="")
+    fetcher = StaticFilesFetcher(current_app.static_folder, static_path=static_path)
+    document = HTML(string=html, base_url=DOCUMENT_BASE_URL, url_fetcher=fetcher).render(
         pdf_variant="pdf/ua-1"
     )
+    return RenderedPDF(document.write_pdf(pdf_variant="pdf/ua-1"), len(document.pages))

@@ -5,7 +5,15 @@ from .audit import AuditEntry
 from .barriers.models import Barrier, BarrierSupport, Testimony
 from .codesign.models import FeasibilityAssessment, GridPlacement, Proposal, ProposalVote
 from .processes.models import Participant, Process, StepTemplate, Workshop, WorkshopStep
-from .recommendations.models import Comment, Endorsement, Quote, Recommendation
+from .recommendations.models import (
+    Comment,
+    DocumentIssue,
+    Endorsement,
+    IssuedDocument,
+    IssueJob,
+    Quote,
+    Recommendation,
+)
 from .services.models import BarrierCategory, Service
 from .territories.models import Network, Organisation, Territory
 from .translating.models import MachineRequest, TextTranslation
@@ -17,10 +25,13 @@ __all__ = [
     "BarrierCategory",
     "BarrierSupport",
     "Comment",
+    "DocumentIssue",
     "DotVote",
     "Endorsement",
     "FeasibilityAssessment",
     "GridPlacement",
+    "IssueJob",
+    "IssuedDocument",
     "MachineRequest",
     "Network",
     "Organisation",

@@ -102,7 +102,7 @@ def test_markup_tricks_never_reach_the_fetcher(app, make, login):
 
             g.scope = None
             pdf = documents_module.render_document(
-                "documents/report.html", language="it", draft=True, **documents.report_context(process, "it")
+                "documents/report.html", language="it", **documents.report_context(process, "it")
             )
     finally:
         documents_module.StaticFilesFetcher.fetch = original
@@ -120,4 +120,4 @@ def test_a_recommendation_without_evidence_still_has_its_place(app, make, login)
     client = login(_coordinator(make, territory), PASSWORD)
     response = client.get(f"/t/{territory.slug}/processes/{process.id}/recommendations/report.pdf")
     text = _pdf_text(response.data)
-    assert text.count("Uno sportello unico per le famiglie") == 2  # in the contents, and in full
+    assert text.count("Uno sportello unico per le famiglie") == 3  # in the contents, the summary and in full

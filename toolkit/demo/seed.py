@@ -360,29 +360,77 @@ def _recommendations(territory) -> None:
             [6],
         ),
     )
-    for title, problem, change, chosen, priority, principles in drafts:
+    from ..barriers.models import Testimony
+    from ..territories.models import Organisation
+
+    def organisation(name: str) -> Organisation:
+        return db.session.scalar(
+            db.select(Organisation).where(
+                Organisation.territory_id == territory.id, Organisation.name == name
+            )
+        )
+
+    testimonies = {
+        t.language: t
+        for t in db.session.scalars(db.select(Testimony).where(Testimony.process_id == process.id))
+    }
+    addressees = (None, organisation("Azienda sanitaria locale (ASL)"))
+    # The second one also rests on the barrier of the Bengali testimony (three days off work for nothing).
+    extra_barriers = ([], list(testimonies["bn"].barriers))
+    codesigners = (
+        [organisation("Associazione Culturale Cinese Ponte")],
+        [organisation("Rete Ucraina Valdarno"), organisation("Comunità Senegalese di Borgo San Vitale")],
+    )
+    saved = []
+    for (title, problem, change, chosen, priority, principles), addressee, extra, orgs in zip(
+        drafts, addressees, extra_barriers, codesigners, strict=True
+    ):
         recommendation = Recommendation(
             territory_id=territory.id, process_id=process.id, language=territory.default_locale
         )
+        barriers = [b for p in chosen for b in p.barriers] + extra if extra else []
         recommendations.save_recommendation(
             recommendation,
             title=title,
             problem=problem,
             proposed_change=change,
-            addressee=None,
+            addressee=addressee,
             proposals=chosen,
-            barriers=[],
-            organisations=[],
+            barriers=barriers,
+            organisations=orgs,
             priority=priority,
             feasibility="",
             principles=principles,
             respond_by=date(2027, 3, 31),
             editor_id=None,
         )
-    first = db.session.scalar(db.select(Recommendation).order_by(Recommendation.id))
-    quotable = recommendations.quotable(first)
-    if quotable:
-        recommendations.add_quote(first, quotable[0], quotable[0].text)
+        saved.append(recommendation)
+    _quotes(saved)
+
+
+def _quotes(saved) -> None:
+    """Every testimony that may be quoted is quoted once (the Arabic one without the clerk it names), each with the
+    demo mediator's reviewed Italian translation."""
+    from ..accounts.models import User
+    from ..recommendations import operations as recommendations
+    from ..translating import operations as translating
+    from ..translating.models import SourceKind
+    from ..translating.sources import SOURCES
+    from .workshop_input import QUOTES
+
+    mediator = db.session.scalar(db.select(User).where(User.email == "traduttore@example.org"))
+    quoted = set()
+    for recommendation in saved:
+        for testimony in recommendations.quotable(recommendation):
+            if testimony.id in quoted:
+                continue
+            quoted.add(testimony.id)
+            words, italian = QUOTES.get(testimony.language, (testimony.text, None))
+            quote = recommendations.add_quote(recommendation, testimony, words)
+            if italian:
+                translating.save_translation(
+                    SOURCES[SourceKind.QUOTE], quote, "it", {"text": italian}, reviewed=True, user=mediator
+                )
 
 
 def _agendas(territory, workshops) -> None:

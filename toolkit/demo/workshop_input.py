@@ -250,3 +250,25 @@ TRANSLATIONS = (
         "reviewed",
     ),
 )
+
+
+#: How the demo's recommendations quote the testimonies (redacted where a detail could identify someone), with
+#: the reviewed Italian translation of each.
+QUOTES = {
+    "ar": (
+        "قالت لي: ارجعي عندما تتكلمين الإيطالية. خرجت وأنا أبكي.",
+        "Mi ha detto: torna quando parlerai italiano. Sono uscita piangendo.",
+    ),
+    "zh": (
+        "我女儿十二岁，每次都是她给我翻译。她不应该为了这个请假不去上学。😔",
+        "Mia figlia ha dodici anni e ogni volta traduce lei per me. Non dovrebbe saltare la scuola per questo. 😔",
+    ),
+    "uk": (
+        "Донька захворіла вночі, і ми пішли в приймальне відділення, бо іншого лікаря в нас немає.",
+        "Mia figlia si è ammalata di notte e siamo andati al pronto soccorso, perché non abbiamo un altro medico.",
+    ),
+    "bn": (
+        "তিনবার ছুটি নিয়ে অফিসে গেছি, প্রতিবার বলেছে কাল আসুন।",
+        "Ho preso tre giorni di permesso per andare all'ufficio, e ogni volta mi hanno detto di tornare domani.",
+    ),
+}

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from ..access import Permission, access
 from ..barriers.models import Barrier, BarrierStatus
 from ..extensions import db
+from ..recommendations import issuing
 from ..translating import operations as translating
 from .models import Process
 
@@ -46,4 +47,5 @@ def process(process_id: int):
         process=item,
         barriers_by_service=by_service,
         translation_counts=translating.counts(item),
+        latest_issue=issuing.latest(item),
     )

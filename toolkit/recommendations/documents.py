@@ -1,56 +1,123 @@
-"""The council report of a process, as plain data for ``templates/documents/report.html``.
+"""The council report of a process and its letters, one per addressee, as plain data for the templates
+``documents/report.html`` and ``documents/letter.html``.
 
-Everything the document shows is read here, once, into dicts and strings; the template never sees a database
-object. Text people wrote is taken in the document's language when a reviewed translation exists (never a
-draft), otherwise as written, always with its language so that the PDF marks it.
+Everything a document shows is read here, once, into dicts and strings; templates never see a database object.
+Text people wrote is taken in the document's language when a reviewed translation exists (never a draft),
+otherwise as written, always with its language so that the PDF marks it. Lookups are batched: the number of
+queries does not grow with the number of recommendations.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
 
-from flask_babel import force_locale, format_date
+from flask_babel import force_locale, format_date, gettext
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..barriers.models import Barrier, BarrierStatus
-from ..content import localize
 from ..extensions import db
 from ..i18n import html_language, text_direction
 from ..markup import render_markdown
 from ..processes.labels import PARTICIPANT_ROLES
 from ..processes.models import Participant, Process, Workshop
-from ..translating.operations import reviewed_translation
+from ..territories.labels import ORGANISATION_KINDS
+from ..translating.models import SourceKind, TextTranslation
+from ..translating.operations import may_stand_in
+from ..translating.sources import SOURCES
 from ..web import language_names
 from . import operations
 from .labels import PRINCIPLES, PRIORITIES
 from .models import Recommendation
 
+RECOMMENDATION_FIELDS = ("title", "problem", "proposed_change", "feasibility")
 
-def _text(record, fields: tuple[str, ...], language: str) -> dict:
-    """The fields of ``record`` in ``language`` when a reviewed translation exists, else as written."""
-    translation = reviewed_translation(record, language)
-    texts = (
-        translation.texts
-        if translation is not None
-        else {name: getattr(record, name) or "" for name in fields}
-    )
-    written_in = translation.language if translation is not None else record.language
-    return {
-        "texts": {name: texts.get(name, "") for name in fields},
-        "lang": html_language(written_in),
-        "dir": text_direction(written_in),
-        "translated_from": record.language if translation is not None else None,
-    }
+#: What the glossary annex explains, in the document's language.
+GLOSSARY = (
+    (
+        _l("Barrier"),
+        _l(
+            "Something that makes it hard for a foreign resident to use a service: a rule, a form, a language, "
+            "opening hours, a place."
+        ),
+    ),
+    (
+        _l("Co-design"),
+        _l("Residents, associations and the staff of the services working out changes together, as equals."),
+    ),
+    (
+        _l("Evidence"),
+        _l(
+            "The barriers described by the people who took part that a recommendation answers. Their number "
+            "says how often the problem was met, not how many people live with it."
+        ),
+    ),
+    (_l("Priority"), _l("How urgent the people who took part find a recommendation: high, medium or low.")),
+    (
+        _l("Reviewed translation"),
+        _l(
+            "A translation of what someone wrote, checked by a person. The original words are printed with it."
+        ),
+    ),
+    (
+        _l("Common Basic Principles (CBP)"),
+        _l(
+            "The principles for the integration of immigrants agreed by the member states of the European "
+            "Union in 2004. The recommendations refer to principles 6, 9 and 11."
+        ),
+    ),
+)
+
+#: Names of the fields whose changes the list of versions reports.
+CHANGED_FIELDS = {
+    "title": _l("title"),
+    "addressee": _l("addressee"),
+    "priority": _l("priority"),
+    "respond_by": _l("answer date"),
+    "problem": _l("problem"),
+    "proposed_change": _l("change proposed"),
+    "feasibility": _l("feasibility"),
+    "principles": _l("principles"),
+    "organisations": _l("co-designed by"),
+    "evidence": _l("evidence"),
+    "quotes": _l("quotes"),
+}
 
 
-def report_context(process: Process, language: str) -> dict:
+@dataclass
+class DocumentSet:
+    """The documents of a process in one language: the report, and a letter per addressee."""
+
+    language: str
+    report: dict
+    #: Each letter's context, with ``addressee_id`` and ``addressee`` (its name).
+    letters: list[dict]
+
+
+def report_context(process: Process, language: str, **options) -> dict:
     """Everything the council report of ``process`` shows, in ``language``, as plain data."""
+    return document_set(process, language, **options).report
+
+
+def document_set(
+    process: Process, language: str, *, version: int | None = None, issued_on: date | None = None
+) -> DocumentSet:
+    """The report and the letters of ``process`` in ``language``: of version ``version`` issued on
+    ``issued_on``, or (without a version) the draft as it stands today."""
     territory = process.territory
+    fallback = territory.default_locale
     with force_locale(language):
         recommendations = operations.recommendations_of(process)
+        translations = _reviewed(SourceKind.RECOMMENDATION, recommendations, language)
+        quotes = operations.quotes_shown_of(recommendations)
+        quote_translations = _reviewed(
+            SourceKind.QUOTE, [quote for shown in quotes.values() for quote in shown], language
+        )
         barriers = db.session.scalars(
             select(Barrier)
             .where(Barrier.process_id == process.id, Barrier.status.in_(BarrierStatus.visible()))
@@ -66,7 +133,7 @@ def report_context(process: Process, language: str) -> dict:
             entry = by_service.setdefault(
                 barrier.service_id,
                 {
-                    **_localized(barrier.service.name),
+                    **_in_language(barrier.service.name, language, fallback),
                     "barriers": 0,
                     "categories": Counter(),
                     "recommendations": [],
@@ -74,10 +141,13 @@ def report_context(process: Process, language: str) -> dict:
             )
             entry["barriers"] += 1
             for category in barrier.categories:
-                entry["categories"][tuple(_localized(category.name).values())] += 1
+                entry["categories"][tuple(_in_language(category.name, language, fallback).values())] += 1
         items, elsewhere = [], []
+        letters: dict[int, dict] = {}
         for number, recommendation in enumerate(recommendations, start=1):
-            item = _recommendation(recommendation, number, language)
+            item = _recommendation(
+                recommendation, number, translations, quotes[recommendation.id], quote_translations
+            )
             items.append(item)
             evidence = operations.evidence(recommendation)
             service_id = Counter(b.service_id for b in evidence).most_common(1)[0][0] if evidence else None
@@ -85,6 +155,16 @@ def report_context(process: Process, language: str) -> dict:
             (by_service[service_id]["recommendations"] if service_id in by_service else elsewhere).append(
                 item
             )
+            if recommendation.addressee is not None:
+                letter = letters.setdefault(
+                    recommendation.addressee_id,
+                    {
+                        "addressee_id": recommendation.addressee_id,
+                        "addressee": item["addressee"],
+                        "items": [],
+                    },
+                )
+                letter["items"].append((recommendation.respond_by, item))
         services = [
             {
                 **entry,
@@ -96,14 +176,25 @@ def report_context(process: Process, language: str) -> dict:
             for entry in by_service.values()
             if entry["barriers"] or entry["recommendations"]
         ]
-        return {
+        common = {
             "page_style": Markup("<style>@page { @bottom-center { content: %s; } }</style>")
             % page_numbers_css(),
             "territory_name": territory.name,
             "territory_lang": territory.default_locale,
             "process_title": process.title,
+            "date": format_date(issued_on or datetime.now(UTC).date(), "long"),
+            "version": version,
+            "draft": version is None,
+        }
+        organisations = {
+            (organisation.name, organisation.kind)
+            for recommendation in recommendations
+            for organisation in [*recommendation.organisations, recommendation.addressee]
+            if organisation is not None
+        }
+        report = {
+            **common,
             "title": process.title,
-            "date": format_date(datetime.now(UTC).date(), "long"),
             "participation": {
                 "workshops": len(process.workshops),
                 "participants": len(participants),
@@ -119,22 +210,71 @@ def report_context(process: Process, language: str) -> dict:
             "services": services,
             "recommendations": items,
             "other_recommendations": elsewhere,
+            "organisations": [
+                {"name": name, "kind": str(ORGANISATION_KINDS[kind])} for name, kind in sorted(organisations)
+            ],
+            "glossary": [{"term": str(term), "definition": str(definition)} for term, definition in GLOSSARY],
+            "principles": [str(label) for label in PRINCIPLES.values()],
         }
+        letter_contexts = []
+        for letter in letters.values():
+            dates = [respond_by for respond_by, _item in letter["items"] if respond_by is not None]
+            letter_contexts.append(
+                {
+                    **common,
+                    "title": gettext("Recommendations to %(addressee)s", addressee=letter["addressee"]),
+                    "addressee_id": letter["addressee_id"],
+                    "addressee": letter["addressee"],
+                    "recommendations": [item for _date, item in letter["items"]],
+                    "respond_by": format_date(min(dates), "long") if dates else "",
+                    "all_recommendations": len(items),
+                }
+            )
+    return DocumentSet(language, report, letter_contexts)
 
 
-def _localized(texts) -> dict:
-    """A text written per language, in the document's language or its fallback, with the language it is in."""
-    chosen = localize(texts)
-    language = chosen.language or "und"
-    return {"name": chosen.text, "lang": html_language(language), "dir": text_direction(language)}
+def _reviewed(kind: SourceKind, records: list, language: str) -> dict[int, TextTranslation]:
+    """The reviewed translations into ``language`` that may stand in for these records, by record id."""
+    source = SOURCES[kind]
+    wanted = {record.id: record for record in records if source.needs(record, language)}
+    if not wanted:
+        return {}
+    return {
+        translation.source_id: translation
+        for translation in db.session.scalars(may_stand_in(kind, sorted(wanted), language))
+        if translation.source_texts == source.texts(wanted[translation.source_id])
+    }
+
+
+def _written(record, fields: tuple[str, ...], translation: TextTranslation | None) -> dict:
+    """The fields of ``record`` as the document shows them: translated when it may, else as written."""
+    if translation is not None:
+        texts, language = translation.texts, translation.language
+    else:
+        texts, language = {name: getattr(record, name) or "" for name in fields}, record.language
+    return {
+        "texts": {name: texts.get(name, "") for name in fields},
+        "lang": html_language(language),
+        "dir": text_direction(language),
+        "translated_from": record.language if translation is not None else None,
+    }
+
+
+def _in_language(texts: Mapping[str, str] | str | None, language: str, fallback: str) -> dict:
+    """A text written per language, in ``language`` or else ``fallback`` or any, with the language it is in."""
+    if isinstance(texts, str):
+        return {"name": texts, "lang": html_language(fallback), "dir": text_direction(fallback)}
+    texts = texts or {}
+    for code in [language, fallback, *texts]:
+        if (texts.get(code) or "").strip():
+            return {"name": texts[code], "lang": html_language(code), "dir": text_direction(code)}
+    return {"name": "", "lang": "und", "dir": "ltr"}
 
 
 def page_numbers_css() -> Markup:
     """The CSS ``content`` of "Page X of Y" in the document's language (the words around the two counters).
     Every character but letters, digits and spaces is written as a CSS escape, so the words cannot end the
     string or the rule."""
-    from flask_babel import gettext
-
     label = gettext("Page %(page)s of %(pages)s", page="\x00page\x00", pages="\x00pages\x00")
     parts = []
     for piece in label.split("\x00"):
@@ -147,12 +287,18 @@ def page_numbers_css() -> Markup:
     return Markup(" ".join(parts))  # noqa: S704 (built above from escaped pieces only)
 
 
-def _recommendation(recommendation: Recommendation, number: int, language: str) -> dict:
-    text = _text(recommendation, ("title", "problem", "proposed_change", "feasibility"), language)
-    quotes = []
-    for quote in operations.quotes_shown(recommendation):
-        translation = reviewed_translation(quote, language)
-        quotes.append(
+def _recommendation(
+    recommendation: Recommendation,
+    number: int,
+    translations: dict[int, TextTranslation],
+    quotes: list,
+    quote_translations: dict[int, TextTranslation],
+) -> dict:
+    text = _written(recommendation, RECOMMENDATION_FIELDS, translations.get(recommendation.id))
+    shown_quotes = []
+    for quote in quotes:
+        translation = quote_translations.get(quote.id)
+        shown_quotes.append(
             {
                 "text": quote.text,
                 "lang": html_language(quote.language),
@@ -184,5 +330,58 @@ def _recommendation(recommendation: Recommendation, number: int, language: str) 
         "respond_by": format_date(recommendation.respond_by, "long") if recommendation.respond_by else "",
         "evidence": len(operations.evidence(recommendation)),
         "organisations": [o.name for o in recommendation.organisations],
-        "quotes": quotes,
+        "quotes": shown_quotes,
+    }
+
+
+# --- what an issued version holds, and what changed since the one before --------------------------------------
+
+
+def snapshot(process: Process) -> dict:
+    """The recommendations of ``process`` as written (no translation), to be stored with an issued version."""
+    recommendations = operations.recommendations_of(process)
+    quotes = operations.quotes_shown_of(recommendations)
+    return {
+        "recommendations": [
+            {
+                "id": r.id,
+                "title": r.title,
+                "language": r.language,
+                "addressee": r.addressee.name if r.addressee else "",
+                "priority": r.priority.value,
+                "respond_by": r.respond_by.isoformat() if r.respond_by else None,
+                "problem": r.problem,
+                "proposed_change": r.proposed_change,
+                "feasibility": r.feasibility,
+                "principles": sorted(r.principles or []),
+                "organisations": [o.name for o in r.organisations],
+                "evidence": sorted(b.id for b in operations.evidence(r)),
+                "quotes": [{"text": q.text, "language": q.language} for q in quotes[r.id]],
+            }
+            for r in recommendations
+        ]
+    }
+
+
+def changes(before: dict | None, after: dict) -> dict:
+    """What changed from the version ``before`` (None for the first) to ``after``: recommendations added,
+    withdrawn, and changed (with the names of the fields that changed), as plain data."""
+    old = {r["id"]: r for r in (before or {}).get("recommendations", [])}
+    new = {r["id"]: r for r in after.get("recommendations", [])}
+    changed = []
+    for key, recommendation in new.items():
+        if key in old:
+            fields = [
+                str(label)
+                for name, label in CHANGED_FIELDS.items()
+                if old[key].get(name) != recommendation.get(name)
+            ]
+            if fields:
+                changed.append({"title": recommendation["title"], "fields": fields})
+    return {
+        "first": before is None,
+        "added": [r["title"] for key, r in new.items() if key not in old],
+        "withdrawn": [r["title"] for key, r in old.items() if key not in new],
+        "changed": changed,
+        "reordered": [k for k in new if k in old] != [k for k in old if k in new],
     }

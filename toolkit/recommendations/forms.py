@@ -117,3 +117,23 @@ class CommentForm(BaseForm):
         self.language.choices = language_choices()
         if not self.language.data:
             self.language.data = str(get_locale())
+
+
+class IssueForm(BaseForm):
+    languages = CheckboxListField(
+        _l("Languages of the documents"),
+        validators=[Optional()],
+        description=_l(
+            "The territory's language is always included. Each language adds a report and letters."
+        ),
+    )
+    note = optional_long_text(
+        _l("What this version changes (optional)"),
+        description=_l(
+            "Printed nowhere: shown in the list of versions, beside what the toolkit finds changed."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.languages.choices = language_choices()

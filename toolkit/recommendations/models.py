@@ -12,6 +12,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Table,
     Text,
@@ -184,3 +185,95 @@ class Comment(TerritoryScoped, db.Model):
     @property
     def process_id(self) -> int:
         return self.recommendation.process_id
+
+
+class IssueState(enum.StrEnum):
+    RENDERING = "rendering"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class IssueJob(TerritoryScoped, db.Model):
+    """Issuing asked for: what is being rendered, how far it has gone, and how it ended.
+
+    The issued version itself (:class:`DocumentIssue`) is written only when every document is rendered, in one
+    transaction with the end of this job: a failure leaves a failed job and no version.
+    """
+
+    __tablename__ = "issue_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"), index=True)
+    #: The languages of the documents asked for, the territory's first.
+    languages: Mapped[list[str]] = mapped_column(JSON)
+    #: What the facilitator says of this version (what changed, why it is issued again).
+    note: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[IssueState] = mapped_column(enum_column(IssueState))
+    #: Documents rendered so far, out of how many (0 until the worker has counted them).
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    #: Why it failed, for the facilitator (no technical detail: that goes to the log).
+    failure: Mapped[str | None] = mapped_column(String(40))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: The last time the worker said it was alive (set at each document), and when it ended.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The version it issued, once done.
+    issue_id: Mapped[int | None] = mapped_column(ForeignKey("document_issues.id", ondelete="SET NULL"))
+
+    process: Mapped[Process] = relationship()
+    issue: Mapped[DocumentIssue | None] = relationship()
+
+
+class DocumentIssue(TerritoryScoped, db.Model):
+    """A numbered version of a process's recommendations, as issued to the municipality: never changed.
+
+    ``content`` holds the recommendations as they were (the words as written, their addressee, evidence and
+    quotes); the documents hold the PDFs rendered from them and their SHA-256.
+    """
+
+    __tablename__ = "document_issues"
+    __table_args__ = (UniqueConstraint("process_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    process_id: Mapped[int] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"), index=True)
+    #: 1 for the first version of the process, then 2, 3...
+    number: Mapped[int] = mapped_column(Integer)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    note: Mapped[str] = mapped_column(Text, default="")
+    languages: Mapped[list[str]] = mapped_column(JSON)
+    content: Mapped[dict] = mapped_column(JSON)
+
+    process: Mapped[Process] = relationship()
+    documents: Mapped[list[IssuedDocument]] = relationship(
+        back_populates="issue", order_by="IssuedDocument.id", cascade="all, delete-orphan"
+    )
+
+
+class DocumentKind(enum.StrEnum):
+    REPORT = "report"
+    LETTER = "letter"
+
+
+class IssuedDocument(TerritoryScoped, db.Model):
+    """One PDF of an issued version: the council report in a language, or the letter to one addressee."""
+
+    __tablename__ = "issued_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    issue_id: Mapped[int] = mapped_column(ForeignKey("document_issues.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[DocumentKind] = mapped_column(enum_column(DocumentKind))
+    language: Mapped[str] = mapped_column(String(10))
+    #: For a letter: the body it is addressed to, and its name as printed.
+    addressee_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    addressee_name: Mapped[str] = mapped_column(String(200), default="")
+    filename: Mapped[str] = mapped_column(String(200))
+    pages: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(Integer)
+    #: Hexadecimal SHA-256 of ``pdf``.
+    sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+
+    issue: Mapped[DocumentIssue] = relationship(back_populates="documents")

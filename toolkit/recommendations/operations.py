@@ -36,6 +36,7 @@ def recommendations_of(process: Process) -> list[Recommendation]:
                 selectinload(Recommendation.proposals),
                 selectinload(Recommendation.barriers).selectinload(Barrier.service),
                 selectinload(Recommendation.quotes),
+                selectinload(Recommendation.organisations),
             )
             .order_by(Recommendation.position, Recommendation.id)
         )
@@ -170,6 +171,24 @@ def quotes_shown(recommendation: Recommendation) -> list[Quote]:
     took the permission back, or whose barrier left the recommendation, is never shown or printed."""
     allowed = {testimony.id for testimony in _may_be_quoted(recommendation)}
     return [quote for quote in recommendation.quotes if quote.testimony_id in allowed]
+
+
+def quotes_shown_of(recommendations: list[Recommendation]) -> dict[int, list[Quote]]:
+    """:func:`quotes_shown` of many recommendations, with one query."""
+    barrier_ids = {barrier.id for r in recommendations for barrier in evidence(r)}
+    allowed: dict[int, set[int]] = {}
+    if barrier_ids:
+        for barrier_id, testimony_id in db.session.execute(
+            select(testimony_barriers.c.barrier_id, Testimony.id)
+            .join(testimony_barriers, testimony_barriers.c.testimony_id == Testimony.id)
+            .where(testimony_barriers.c.barrier_id.in_(barrier_ids), Testimony.may_quote.is_(True))
+        ):
+            allowed.setdefault(barrier_id, set()).add(testimony_id)
+    shown = {}
+    for recommendation in recommendations:
+        may = set().union(*(allowed.get(barrier.id, set()) for barrier in evidence(recommendation)))
+        shown[recommendation.id] = [quote for quote in recommendation.quotes if quote.testimony_id in may]
+    return shown
 
 
 def add_quote(recommendation: Recommendation, testimony: Testimony, text: str) -> Quote:

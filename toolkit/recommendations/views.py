@@ -187,7 +187,7 @@ def report_preview(process_id: int):
     if language not in LANGUAGES:
         abort(404)
     pdf = render_document(
-        "documents/report.html", language=language, draft=True, **documents.report_context(process, language)
+        "documents/report.html", language=language, **documents.report_context(process, language)
     )
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"

@@ -1,0 +1,255 @@
+"""Issuing: freezing the recommendations of a process as a numbered version with its documents.
+
+The page records an :class:`IssueJob` and hands it to the background worker; the worker renders every document
+(the report, and a letter per addressee, in each language asked for), counting them on the job as it goes so the
+page can show progress. Only when all are rendered does it write the version, its documents and their SHA-256, in
+the same transaction that ends the job: a failure at any point leaves a failed job and no version at all.
+
+An issued version never changes: a listener refuses any update of a version or of its documents.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload
+
+from .. import audit, background
+from ..documents import render_pdf
+from ..extensions import db
+from ..processes.models import Process
+from . import documents
+from .models import DocumentIssue, DocumentKind, IssuedDocument, IssueJob, IssueState
+
+#: A job whose worker has said nothing for this long is taken to have died with its process (a restart).
+STALE_AFTER = timedelta(minutes=10)
+
+#: Why issuing failed, as the facilitator reads it (views translate these).
+FAILURE_RENDERING = "rendering"
+FAILURE_RACE = "issued_meanwhile"
+FAILURE_INTERRUPTED = "interrupted"
+
+
+class IssuingBusy(Exception):
+    """The process is being issued already."""
+
+
+class ImmutableIssue(Exception):
+    """Something tried to change an issued version or its documents."""
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """SQLite gives naive datetimes back: they are UTC."""
+    return moment.replace(tzinfo=UTC) if moment is not None and moment.tzinfo is None else moment
+
+
+def running_job(process: Process) -> IssueJob | None:
+    """The job issuing ``process`` now, if any; one whose worker went silent is marked failed on the way."""
+    job = db.session.scalar(
+        select(IssueJob)
+        .where(IssueJob.process_id == process.id, IssueJob.state == IssueState.RENDERING)
+        .order_by(IssueJob.id.desc())
+    )
+    if job is not None and is_stale(job):
+        finish(job, IssueState.FAILED, FAILURE_INTERRUPTED)
+        return None
+    return job
+
+
+def is_stale(job: IssueJob) -> bool:
+    last = _aware(job.heartbeat_at or job.requested_at)
+    return job.state is IssueState.RENDERING and last is not None and now() - last > STALE_AFTER
+
+
+def finish(job: IssueJob, state: IssueState, failure: str | None = None) -> None:
+    job.state = state
+    job.failure = failure
+    job.finished_at = now()
+
+
+def versions(process: Process) -> list[DocumentIssue]:
+    """The issued versions of ``process``, the latest first."""
+    return list(
+        db.session.scalars(
+            select(DocumentIssue)
+            .where(DocumentIssue.process_id == process.id)
+            .order_by(DocumentIssue.number.desc())
+        )
+    )
+
+
+def latest(process: Process) -> DocumentIssue | None:
+    """The latest issued version of ``process``, with its documents."""
+    return db.session.scalar(
+        select(DocumentIssue)
+        .where(DocumentIssue.process_id == process.id)
+        .options(selectinload(DocumentIssue.documents))
+        .order_by(DocumentIssue.number.desc())
+        .limit(1)
+    )
+
+
+def next_number(process: Process) -> int:
+    last = db.session.scalar(
+        select(func.max(DocumentIssue.number)).where(DocumentIssue.process_id == process.id)
+    )
+    return (last or 0) + 1
+
+
+def request_issue(process: Process, languages: list[str], note: str, requested_by_id: int | None) -> IssueJob:
+    """Record that ``process`` is to be issued in ``languages`` (the territory's is always among them)."""
+    if running_job(process) is not None:
+        raise IssuingBusy
+    territory_language = process.territory.default_locale
+    ordered = [territory_language, *sorted(set(languages) - {territory_language})]
+    job = IssueJob(
+        territory_id=process.territory_id,
+        process_id=process.id,
+        languages=ordered,
+        note=note.strip(),
+        state=IssueState.RENDERING,
+        requested_by_id=requested_by_id,
+        requested_at=now(),
+    )
+    db.session.add(job)
+    db.session.flush()
+    return job
+
+
+def start(job_id: int) -> None:
+    """Hand the recorded job to the background worker (call after the commit)."""
+    background.submit(run, job_id)
+
+
+@dataclass
+class _Rendered:
+    kind: DocumentKind
+    language: str
+    filename: str
+    pdf: bytes
+    pages: int
+    addressee_id: int | None = None
+    addressee_name: str = ""
+
+
+def run(job_id: int) -> None:
+    """Render every document of the job, then write the version, all at once; or fail, writing nothing."""
+    job = db.session.get(IssueJob, job_id)
+    if job is None or job.state is not IssueState.RENDERING:
+        return
+    process = job.process
+    try:
+        number = next_number(process)
+        issued_at = now()
+        sets = [
+            documents.document_set(process, language, version=number, issued_on=issued_at.date())
+            for language in job.languages
+        ]
+        content = documents.snapshot(process)
+        job.total = sum(1 + len(document_set.letters) for document_set in sets)
+        job.heartbeat_at = now()
+        db.session.commit()
+        rendered = []
+        for document_set in sets:
+            language = document_set.language
+            rendered.append(
+                _render(job, "documents/report.html", document_set.report, DocumentKind.REPORT, language)
+            )
+            rendered.extend(
+                _render(job, "documents/letter.html", letter, DocumentKind.LETTER, language)
+                for letter in document_set.letters
+            )
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("issuing process %s failed", job_id)
+        _fail(job_id, FAILURE_RENDERING)
+        return
+    issue = DocumentIssue(
+        territory_id=process.territory_id,
+        process_id=process.id,
+        number=number,
+        issued_at=issued_at,
+        issued_by_id=job.requested_by_id,
+        note=job.note,
+        languages=list(job.languages),
+        content=content,
+    )
+    for document in rendered:
+        issue.documents.append(
+            IssuedDocument(
+                territory_id=process.territory_id,
+                kind=document.kind,
+                language=document.language,
+                addressee_id=document.addressee_id,
+                addressee_name=document.addressee_name,
+                filename=_filename(process, number, document),
+                pages=document.pages,
+                size=len(document.pdf),
+                sha256=hashlib.sha256(document.pdf).hexdigest(),
+                pdf=document.pdf,
+            )
+        )
+    db.session.add(issue)
+    try:
+        db.session.flush()
+    except IntegrityError:  # another job issued this number meanwhile
+        db.session.rollback()
+        _fail(job_id, FAILURE_RACE)
+        return
+    job.issue_id = issue.id
+    finish(job, IssueState.DONE)
+    audit.record("recommendations.issued", process, version=number, documents=len(rendered))
+    db.session.commit()
+
+
+def _render(job: IssueJob, template: str, context: dict, kind: DocumentKind, language: str) -> _Rendered:
+    result = render_pdf(template, language=language, **context)
+    job.done += 1
+    job.heartbeat_at = now()
+    db.session.commit()  # progress only: the documents themselves are written at the end
+    return _Rendered(
+        kind=kind,
+        language=language,
+        filename="",
+        pdf=result.pdf,
+        pages=result.pages,
+        addressee_id=context.get("addressee_id"),
+        addressee_name=context.get("addressee", ""),
+    )
+
+
+def _fail(job_id: int, failure: str) -> None:
+    job = db.session.get(IssueJob, job_id)
+    if job is not None:
+        finish(job, IssueState.FAILED, failure)
+        db.session.commit()
+
+
+def _slug(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "document"
+
+
+def _filename(process: Process, number: int, document: _Rendered) -> str:
+    base = f"recommendations-{process.id}-v{number}"
+    if document.kind is DocumentKind.LETTER:
+        base += f"-letter-{_slug(document.addressee_name)}"
+    return f"{base}-{document.language}.pdf"
+
+
+@event.listens_for(Session, "before_flush")
+def _issued_versions_never_change(session: Session, _context, _instances) -> None:
+    for record in session.dirty:
+        if isinstance(record, DocumentIssue | IssuedDocument) and session.is_modified(record):
+            raise ImmutableIssue(f"{record!r} is issued: it cannot be changed")
