@@ -22,6 +22,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(seed_demo)
     app.cli.add_command(translate)
+    app.cli.add_command(render_report)
+    app.cli.add_command(render_letters)
 
 
 @click.command("create-territory")
@@ -97,6 +99,110 @@ def seed_demo(if_empty: bool) -> None:
     for email, role in DEMO_LOGINS["accounts"]:
         click.echo(f"  {email:<40} {role}")
     click.echo(f"Open workshop to join from a phone: /join, code {DEMO_JOIN_CODE}")
+
+
+def _documents_of(process_id: int, language: str | None, version: int | None):
+    """The process, the language asked for (its territory's by default) and, with ``version``, that version."""
+    from .processes.models import Process
+    from .recommendations.models import DocumentIssue
+
+    process = db.session.get(Process, process_id)
+    if process is None:
+        raise click.ClickException(f"there is no process {process_id}")
+    language = language or process.territory.default_locale
+    issue = None
+    if version is not None:
+        issue = db.session.scalar(
+            db.select(DocumentIssue).where(
+                DocumentIssue.process_id == process.id, DocumentIssue.number == version
+            )
+        )
+        if issue is None:
+            raise click.ClickException(f"process {process_id} has no version {version}")
+        if language not in issue.languages:
+            raise click.ClickException(
+                f"version {version} was issued in {', '.join(issue.languages)}, not in {language}"
+            )
+    return process, language, issue
+
+
+_LANGUAGE = click.option(
+    "--lang", "language", type=click.Choice(list(LANGUAGES)), help="Default: the territory's."
+)
+_VERSION = click.option(
+    "--version",
+    "version",
+    type=int,
+    help="Write the stored documents of this issued version (default: the draft).",
+)
+
+
+@click.command("render-report")
+@click.argument("process_id", type=int)
+@_LANGUAGE
+@_VERSION
+@click.option(
+    "--out", "out", type=click.Path(dir_okay=False, writable=True), required=True, help="PDF to write."
+)
+def render_report(process_id: int, language: str | None, version: int | None, out: str) -> None:
+    """Write the council report of a process: the draft as it stands, or an issued version as it was stored."""
+    from pathlib import Path
+
+    from .documents import render_pdf
+    from .recommendations.documents import document_set
+    from .recommendations.models import DocumentKind
+
+    process, language, issue = _documents_of(process_id, language, version)
+    if issue is not None:
+        document = next(
+            d for d in issue.documents if d.kind is DocumentKind.REPORT and d.language == language
+        )
+        pdf, pages = document.pdf, document.pages
+    else:
+        rendered = render_pdf(
+            "documents/report.html", language=language, **document_set(process, language).report
+        )
+        pdf, pages = rendered.pdf, rendered.pages
+    Path(out).write_bytes(pdf)
+    click.echo(f"{out}: {pages} pages")
+
+
+@click.command("render-letters")
+@click.argument("process_id", type=int)
+@_LANGUAGE
+@_VERSION
+@click.option(
+    "--out-dir", "out_dir", type=click.Path(file_okay=False), required=True, help="Folder to write to."
+)
+def render_letters(process_id: int, language: str | None, version: int | None, out_dir: str) -> None:
+    """Write one letter per addressee of a process's recommendations into a folder."""
+    from pathlib import Path
+
+    from .documents import render_pdf
+    from .recommendations.documents import document_set
+    from .recommendations.issuing import slug
+    from .recommendations.models import DocumentKind
+
+    process, language, issue = _documents_of(process_id, language, version)
+    folder = Path(out_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    if issue is not None:
+        letters = [
+            (d.addressee_name, d.pdf, d.pages)
+            for d in issue.documents
+            if d.kind is DocumentKind.LETTER and d.language == language
+        ]
+    else:
+        letters = []
+        for letter in document_set(process, language).letters:
+            rendered = render_pdf("documents/letter.html", language=language, **letter)
+            letters.append((letter["addressee"], rendered.pdf, rendered.pages))
+    if not letters:
+        click.echo("No recommendation has an addressee: no letter to write.")
+    for addressee, pdf, pages in letters:
+        path = folder / f"letter-{process.id}-{slug(addressee)}-{language}.pdf"
+        path.write_bytes(pdf)
+        click.echo(f"{path}: {addressee}, {pages} pages")
 
 
 def _pybabel(*args: str) -> None:

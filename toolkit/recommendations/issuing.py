@@ -236,7 +236,8 @@ def _fail(job_id: int, failure: str) -> None:
         db.session.commit()
 
 
-def _slug(text: str) -> str:
+def slug(text: str) -> str:
+    """``text`` as a file name part: ASCII letters and digits, dashes between words."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:40] or "document"
 
@@ -244,7 +245,7 @@ def _slug(text: str) -> str:
 def _filename(process: Process, number: int, document: _Rendered) -> str:
     base = f"recommendations-{process.id}-v{number}"
     if document.kind is DocumentKind.LETTER:
-        base += f"-letter-{_slug(document.addressee_name)}"
+        base += f"-letter-{slug(document.addressee_name)}"
     return f"{base}-{document.language}.pdf"
 
 
