@@ -222,3 +222,35 @@ def recommendation(process, proposals=(), *, title: str = "Un mediatore cultural
     )
     db.session.commit()
     return created
+
+
+def issued_document(process):
+    """A version 1 of ``process`` holding one small stored report, without rendering it (for access checks)."""
+    import hashlib
+    from datetime import UTC, datetime
+
+    from toolkit.recommendations.models import DocumentIssue, DocumentKind, IssuedDocument
+
+    pdf = b"%PDF-1.7 stored"
+    document = IssuedDocument(
+        territory_id=process.territory_id,
+        kind=DocumentKind.REPORT,
+        language="it",
+        filename=f"recommendations-{process.id}-v1-it.pdf",
+        pages=1,
+        size=len(pdf),
+        sha256=hashlib.sha256(pdf).hexdigest(),
+        pdf=pdf,
+    )
+    issue = DocumentIssue(
+        territory_id=process.territory_id,
+        process_id=process.id,
+        number=1,
+        issued_at=datetime.now(UTC),
+        languages=["it"],
+        content={"recommendations": []},
+        documents=[document],
+    )
+    db.session.add(issue)
+    db.session.commit()
+    return document

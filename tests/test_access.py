@@ -6,6 +6,7 @@ from toolkit.access import Permission, Role, Rule
 from toolkit.accounts import operations as accounts
 from toolkit.extensions import db
 from toolkit.processes.models import StepTemplate
+from toolkit.recommendations import issuing
 
 from .routes import UNSAFE_METHODS, all_routes, request, snapshot
 
@@ -27,6 +28,8 @@ def world(make):
     workshops = {t.id: make.live_workshop(t) for t in (a, b, c)}
     contributions = {t.id: make.contributions(workshops[t.id]) for t in (a, b, c)}
     recommendations = {t.id: make.recommendation(processes[t.id]) for t in (a, b, c)}
+    jobs = {t.id: issuing.request_issue(processes[t.id], ["it"], "", None) for t in (a, b, c)}
+    documents = {t.id: make.issued_document(processes[t.id]) for t in (a, b, c)}
 
     def ids(territory):
         service = make.services_of(territory)[0]
@@ -40,6 +43,8 @@ def world(make):
             "source_id": contributions[territory.id]["barrier_id"],
             "recommendation_id": recommendations[territory.id].id,
             "quote_id": 999999,
+            "job_id": jobs[territory.id].id,
+            "document_id": documents[territory.id].id,
             "process_id": processes[territory.id].id,
             "territory_slug": territory.slug,
             "service_id": service.id,

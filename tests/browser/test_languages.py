@@ -22,6 +22,7 @@ from toolkit.accounts.operations import INVITATION
 from toolkit.extensions import db
 from toolkit.i18n import LANGUAGES, html_language, text_direction
 from toolkit.processes.models import StepKind, StepTemplate
+from toolkit.recommendations import issuing
 
 from ..routes import all_routes
 from .conftest import assert_accessible
@@ -35,7 +36,13 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[2]
 
 #: Addresses that answer data for scripts rather than a page (PDF documents are checked on their own).
-NOT_PAGES = {"live.poll", "workshops.board", "codesign_live.results", "codesign.synthesis_csv"}
+NOT_PAGES = {
+    "live.poll",
+    "workshops.board",
+    "codesign_live.results",
+    "codesign.synthesis_csv",
+    "versions.job_progress",
+}
 
 #: Texts of the page a person reads: text nodes and the attributes read aloud, outside the language switcher and
 #: outside any element that declares its own language (user content, fallbacks, language names).
@@ -127,6 +134,8 @@ def tour(make, app):
     values["source_id"] = values["barrier_id"]
     values["recommendation_id"] = make.recommendation(workshop.process).id
     values["quote_id"] = 999999
+    values["job_id"] = issuing.request_issue(workshop.process, ["it"], "", None).id
+    db.session.commit()
     people["participant"] = workshop
     visits: dict[str, list[str]] = {actor: [] for actor in people}
     for route in all_routes(app):

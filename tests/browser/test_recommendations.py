@@ -4,13 +4,16 @@ facilitator reads both. Every page is read like a person does and checked with a
 
 from __future__ import annotations
 
+import hashlib
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from toolkit.extensions import db
-from toolkit.recommendations.models import Comment, Endorsement, Recommendation
+from toolkit.recommendations.models import Comment, Endorsement, IssuedDocument, Recommendation
 from toolkit.recommendations.operations import today
 
 from ..codesign.helpers import codesign_room
@@ -115,6 +118,52 @@ def test_drafting_and_reviewing_recommendations(app, make, live_server, new_page
     assert_accessible(desk)
     assert db.session.scalar(db.select(db.func.count()).select_from(Endorsement)) == 1
     assert db.session.scalars(db.select(Comment.language)).all() == ["ar"]
+
+    # The facilitator issues version 1, follows the rendering, and downloads the report and a letter.
+    _issue_and_download(app, desk, live_server, process_id)
+
+
+def _issue_and_download(app, desk, live_server, process_id: int) -> None:
+    desk.goto(f"{live_server}/t/alpha/processes/{process_id}/recommendations")
+    desk.get_by_role("link", name=words(app, "it", "Issue, and the issued versions")).click()
+    issue_button = words(app, "it", "Issue version %(number)s", number=1)
+    expect(desk.get_by_role("heading", name=issue_button)).to_be_visible()
+    languages = desk.get_by_role("group", name=words(app, "it", "Languages of the documents"))
+    expect(languages.get_by_role("checkbox", name="Italiano")).to_be_checked()
+    languages.get_by_role("checkbox", name="العربية").check()
+    assert_accessible(desk)
+    desk.get_by_role("button", name=issue_button).click()
+    # The progress display, while the documents are rendered in the background...
+    expect(desk.get_by_role("heading", level=1)).to_have_text(words(app, "it", "Issuing the recommendations"))
+    expect(desk.get_by_role("progressbar", name=words(app, "it", "Progress"))).to_be_attached()
+    # ...then the list of versions, once every document is stored.
+    expect(desk.get_by_role("heading", level=1)).to_have_text(
+        words(app, "it", "Issued versions"), timeout=120_000
+    )
+    expect(desk.get_by_role("status").first).to_have_text(
+        words(app, "it", "Version %(number)s is issued.", number=1)
+    )
+    assert_accessible(desk)
+    version = desk.locator("#version-1")
+    documents = version.get_by_role(
+        "table", name=words(app, "it", "Documents of version %(number)s", number=1)
+    )
+    reports = documents.get_by_role("link", name=words(app, "it", "Council report"))
+    expect(reports).to_have_count(2)  # Italian and Arabic
+    with desk.expect_download() as download:
+        reports.first.click()
+    report = Path(download.value.path()).read_bytes()
+    letters = documents.get_by_role(
+        "link", name=re.compile("^" + re.escape(words(app, "it", "Letter to %(addressee)s", addressee="")))
+    )
+    expect(letters.first).to_be_visible()
+    with desk.expect_download() as download:
+        letters.first.click()
+    letter = Path(download.value.path()).read_bytes()
+    stored = {d.sha256 for d in db.session.scalars(db.select(IssuedDocument))}
+    for pdf in (report, letter):
+        assert pdf.startswith(b"%PDF-") and hashlib.sha256(pdf).hexdigest() in stored
+        expect(version.get_by_text(hashlib.sha256(pdf).hexdigest())).to_be_visible()
 
 
 def _id(title: str) -> int:

@@ -91,7 +91,7 @@ def test_issuing_the_demo_process_stores_checked_documents(app, demo, tmp_path):
     )
 
     for document in issue.documents:
-        response = client.get(f"/t/{process.territory.slug}/documents/{document.id}/{document.filename}")
+        response = client.get(f"/t/{process.territory.slug}/documents/{document.id}.pdf")
         assert response.status_code == 200 and response.mimetype == "application/pdf"
         assert hashlib.sha256(response.data).hexdigest() == document.sha256
         assert document.sha256 in listing  # the fingerprint is shown beside its link
@@ -155,9 +155,7 @@ def test_an_issued_version_never_changes(app, demo, tmp_path):
     for document in issue.documents:
         sha256, _computed, pdf = stored[document.id]
         assert document.sha256 == sha256 and document.pdf == pdf
-        downloaded = client.get(
-            f"/t/{process.territory.slug}/documents/{document.id}/{document.filename}"
-        ).data
+        downloaded = client.get(f"/t/{process.territory.slug}/documents/{document.id}.pdf").data
         assert hashlib.sha256(downloaded).hexdigest() == sha256
         path = tmp_path / "issued.pdf"
         path.write_bytes(downloaded)
@@ -257,11 +255,11 @@ def test_only_facilitators_issue_and_other_territories_see_nothing(app, demo, ma
     territory = process.territory
     reader = login(make.user(Role.TRANSLATOR, territory, email="lettore.issuing@example.org"))
     assert reader.post(_versions_url(process), data={"languages": ["it"]}).status_code == 403
-    assert reader.get(f"/t/{territory.slug}/documents/{document.id}/{document.filename}").status_code == 200
+    assert reader.get(f"/t/{territory.slug}/documents/{document.id}.pdf").status_code == 200
     other = make.territory(slug="altrove", name="Comune di Altrove")
     stranger = login(make.coordinator(other, email="coordinatrice.altrove@example.org"))
-    assert stranger.get(f"/t/{other.slug}/documents/{document.id}/{document.filename}").status_code == 404
-    assert stranger.get(f"/t/{territory.slug}/documents/{document.id}/{document.filename}").status_code == 403
+    assert stranger.get(f"/t/{other.slug}/documents/{document.id}.pdf").status_code == 404
+    assert stranger.get(f"/t/{territory.slug}/documents/{document.id}.pdf").status_code == 403
 
 
 def test_nothing_to_issue_says_so(app, make, login):

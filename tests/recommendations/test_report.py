@@ -11,6 +11,7 @@ from io import BytesIO
 
 import pdfplumber
 from flask_babel import force_locale, gettext
+from pdfminer.pdftypes import resolve1
 
 from toolkit.demo.seed import load_demo
 from toolkit.extensions import db
@@ -75,40 +76,78 @@ def test_the_draft_report_of_the_demo_process(app, make, login, caplog):
             assert document.doc.catalog["Lang"].decode() == language
 
 
-def test_markup_tricks_never_reach_the_fetcher(app, make, login):
+TRICKS = (
+    '<img src="file:///etc/passwd"> <link rel=attachment href="file:///etc/passwd"> '
+    '<object data="file:///etc/passwd"></object> <iframe src="http://127.0.0.1:9/"></iframe> '
+    "</style><style>@import url(http://127.0.0.1:9/a.css); body { background: url(file:///etc/passwd) }</style> "
+    '<div style="background-image: url(http://127.0.0.1:9/b.png)">x</div> <script>alert(1)</script> '
+    "![image](http://127.0.0.1:9/c.png) ![local](file:///etc/passwd) [javascript](javascript:alert(1)) "
+    "<http://127.0.0.1:9/autolink> &lt;img src=x&gt;\n\n![ref][r]\n\n[r]: file:///etc/hostname"
+)
+
+
+def test_tricks_in_what_people_wrote_are_printed_as_text_and_fetch_nothing(app, make, login, tmp_path):
+    """Barrier, quote and recommendation texts full of HTML, CSS and Markdown tricks: the fetcher is asked for the
+    project's static files only, nothing is embedded in the PDF, and the tricks are printed as the words typed."""
     from toolkit import documents as documents_module
+    from toolkit.barriers.models import Barrier
     from toolkit.recommendations import documents
+    from toolkit.recommendations.models import Quote
+
+    from ..test_documents import pdf_text
 
     load_demo()
     db.session.commit()
     process = db.session.scalar(db.select(Process))
-    recommendation = db.session.scalars(db.select(Recommendation)).first()
-    recommendation.problem = (
-        '<img src="file:///etc/passwd"> <link rel=attachment href="file:///etc/passwd"> '
-        "![x](http://127.0.0.1:9/x.png) [y](http://127.0.0.1:9/) <style>@import url(http://127.0.0.1:9/)</style>"
-    )
+    recommendation = db.session.scalars(db.select(Recommendation).order_by(Recommendation.position)).first()
+    recommendation.problem = TRICKS
+    recommendation.title = '<img src="file:///etc/passwd"> Titolo'
+    # A quote written left to right, so that pdftotext gives its characters back in order.
+    quote = db.session.scalars(
+        db.select(Quote).where(Quote.recommendation_id == recommendation.id, Quote.language == "zh")
+    ).one()
+    quote.text = TRICKS
+    barrier = next(b for b in recommendation.barriers if b.language != "ar")
+    barrier.text = TRICKS
     db.session.commit()
-    asked = []
-    original = documents_module.StaticFilesFetcher.fetch
+    assert db.session.get(Barrier, barrier.id).is_visible
 
-    def spying(self, url, headers=None):
-        asked.append(url)
-        return original(self, url, headers)
+    made = []
 
-    documents_module.StaticFilesFetcher.fetch = spying
+    class RecordingFetcher(documents_module.StaticFilesFetcher):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            made.append(self)
+
+    original = documents_module.StaticFilesFetcher
+    documents_module.StaticFilesFetcher = RecordingFetcher
     try:
-        with app.test_request_context():
-            from flask import g
-
-            g.scope = None
-            pdf = documents_module.render_document(
-                "documents/report.html", language="it", **documents.report_context(process, "it")
-            )
+        rendered = documents_module.render_pdf(
+            "documents/report.html", language="it", **documents.report_context(process, "it")
+        )
     finally:
-        documents_module.StaticFilesFetcher.fetch = original
-    assert asked and all("/static/" in url for url in asked), asked
-    text = _pdf_text(pdf)
-    assert '<img src="file:///etc/passwd">' in text.replace("\n", " ")
+        documents_module.StaticFilesFetcher = original
+    asked = [url for fetcher in made for url in fetcher.requested]
+    assert asked and all(url.startswith("https://documents.invalid/static/") for url in asked), asked
+    assert [url for fetcher in made for url in fetcher.refused] == []
+
+    path = tmp_path / "report.pdf"
+    path.write_bytes(rendered.pdf)
+    with pdfplumber.open(path) as pdf:
+        names = resolve1(pdf.doc.catalog.get("Names")) or {}
+        assert "EmbeddedFiles" not in names  # no attachment
+        # No picture fetched: the only images are the colour emoji of the Chinese quote (Noto Color Emoji's
+        # 136 by 128 bitmaps).
+        assert {image["srcsize"] for page in pdf.pages for image in page.images} <= {(136, 128)}
+        links = [a.get("uri") for page in pdf.pages for a in page.annots if a.get("uri")]
+    assert not any(uri.startswith(("file:", "javascript:")) for uri in links), links
+    # The tags and rules are printed as typed, in the recommendation, the quote and the barrier (compared without
+    # spaces: a line may break anywhere in them).
+    text = "".join(pdf_text(path).split())
+    assert text.count("<scr" + "ipt>alert(1)</script>") == 3
+    assert text.count("@importurl(http://127.0.0.1:9/a.css);body{background:url(file:///etc/passwd)}") == 3
+    assert text.count('<imgsrc="file:///etc/passwd"><linkrel=attachmenthref="file:///etc/passwd">') == 3
+    assert text.count('<imgsrc="file:///etc/passwd">Titolo') == 3  # in the contents, the summary and in full
 
 
 def test_a_recommendation_without_evidence_still_has_its_place(app, make, login):

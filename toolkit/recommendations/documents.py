@@ -17,14 +17,14 @@ from datetime import UTC, date, datetime
 from flask_babel import force_locale, format_date, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..barriers.models import Barrier, BarrierStatus
+from ..barriers.models import Barrier, BarrierStatus, BarrierSupport
 from ..extensions import db
 from ..i18n import html_language, text_direction
 from ..markup import render_markdown
-from ..processes.labels import PARTICIPANT_ROLES
+from ..processes.labels import FREQUENCIES, PARTICIPANT_ROLES, SEVERITIES
 from ..processes.models import Participant, Process, Workshop
 from ..territories.labels import ORGANISATION_KINDS
 from ..translating.models import SourceKind, TextTranslation
@@ -123,6 +123,15 @@ def document_set(
             .where(Barrier.process_id == process.id, Barrier.status.in_(BarrierStatus.visible()))
             .options(selectinload(Barrier.categories), selectinload(Barrier.service))
         ).all()
+        barrier_translations = _reviewed(SourceKind.BARRIER, barriers, language)
+        supports = dict(
+            db.session.execute(
+                select(BarrierSupport.barrier_id, func.count())
+                .join(Barrier, Barrier.id == BarrierSupport.barrier_id)
+                .where(Barrier.process_id == process.id)
+                .group_by(BarrierSupport.barrier_id)
+            ).all()
+        )
         participants = db.session.scalars(
             select(Participant)
             .join(Workshop, Workshop.id == Participant.workshop_id)
@@ -135,11 +144,23 @@ def document_set(
                 {
                     **_in_language(barrier.service.name, language, fallback),
                     "barriers": 0,
+                    "described": [],
                     "categories": Counter(),
                     "recommendations": [],
                 },
             )
             entry["barriers"] += 1
+            written = _written(barrier, ("text",), barrier_translations.get(barrier.id))
+            entry["described"].append(
+                {
+                    "text": written["texts"]["text"],
+                    "lang": written["lang"],
+                    "dir": written["dir"],
+                    "frequency": str(FREQUENCIES[barrier.frequency]),
+                    "severity": str(SEVERITIES[barrier.severity]),
+                    "supports": supports.get(barrier.id, 0),
+                }
+            )
             for category in barrier.categories:
                 entry["categories"][tuple(_in_language(category.name, language, fallback).values())] += 1
         items, elsewhere = [], []
@@ -168,6 +189,8 @@ def document_set(
         services = [
             {
                 **entry,
+                # What most people said happens to them too comes first.
+                "described": sorted(entry["described"], key=lambda b: -b["supports"]),
                 "categories": [
                     {"name": name, "lang": lang, "dir": direction, "count": count}
                     for (name, lang, direction), count in entry["categories"].most_common()

@@ -150,13 +150,11 @@ def _progress_message(job: IssueJob) -> str:
     return _("Rendering document %(done)s of %(total)s…", done=min(job.done + 1, job.total), total=job.total)
 
 
-@bp.get("/documents/<int:document_id>/<path:filename>")
+@bp.get("/documents/<int:document_id>.pdf")
 @access(Permission.VIEW_TERRITORY)
-def download(document_id: int, filename: str):
-    """An issued document exactly as it was stored, with its SHA-256 as the entity tag."""
-    document = db.get_or_404(IssuedDocument, document_id, options=[selectinload(IssuedDocument.issue)])
-    if filename != document.filename:
-        return redirect(url_for("versions.download", document_id=document.id, filename=document.filename))
+def download(document_id: int):
+    """An issued document exactly as it was stored, under its file name, with its SHA-256 as the entity tag."""
+    document = db.get_or_404(IssuedDocument, document_id)
     response = make_response(document.pdf)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'
