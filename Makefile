@@ -33,6 +33,7 @@ test: $(VENV)/.installed-test system-packages test-system-packages translations 
 bench: $(VENV)/.installed translations
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python -m tests.bench.run
+	$(BIN)/python -m tests.bench.reports
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check toolkit tests

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import datetime
 import os
-import platform
 import secrets
 import shutil
 import signal
@@ -29,14 +27,12 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import baseline_app, client
+from .machine import BUSY, OtherPrograms, description, wait_until_quiet
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 GUNICORN_CONFIG = "python:toolkit.gunicorn_conf"
 
-#: Share of the CPU used by other programs above which the figures would not be the app's; how long to wait.
-BUSY = 0.15
-QUIET_WAIT = 120
 
 #: Targets of the issue.
 POLL_P95_MS = 100
@@ -166,62 +162,9 @@ def wait_until_up(url: str, server: subprocess.Popen, log: Path, seconds: float 
     raise SystemExit(f"gunicorn did not answer at {url} within {seconds:.0f} s:\n{log.read_text()}")
 
 
-def machine_busy() -> float:
-    """CPU seconds used by every program since the machine started (Linux; 0 elsewhere)."""
-    try:
-        ticks = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    except OSError:
-        return 0.0
-    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
-
-
-def cpu_busy(seconds: float = 1.0) -> float:
-    """Share of the machine's CPU used by any program during ``seconds``."""
-    before = machine_busy()
-    time.sleep(seconds)
-    return (machine_busy() - before) / (seconds * (os.cpu_count() or 1))
-
-
-class OtherPrograms:
-    """Share of the machine's CPU that programs other than the benchmark (client and servers) used meanwhile."""
-
-    def __init__(self):
-        self.start = (time.monotonic(), machine_busy(), self.ours())
-
-    @staticmethod
-    def ours() -> float:
-        times = os.times()  # children: the servers and their workers, once they have exited
-        return times.user + times.system + times.children_user + times.children_system
-
-    def share(self) -> float:
-        wall, machine, ours = self.start
-        capacity = (time.monotonic() - wall) * (os.cpu_count() or 1)
-        return max(0.0, (machine_busy() - machine) - (self.ours() - ours)) / capacity
-
-
 def machine() -> list[str]:
-    model = ""
-    try:
-        for line in subprocess.run(
-            ["lscpu"], capture_output=True, text=True, check=False
-        ).stdout.splitlines():
-            if line.startswith("Model name"):
-                model = line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
-    busy = cpu_busy()
-    deadline = time.monotonic() + QUIET_WAIT
-    while busy > BUSY and time.monotonic() < deadline:
-        print(f"CPU {busy:.0%} busy with other programs: waiting for it to calm down ...", flush=True)
-        busy = cpu_busy(5)
-    warning = "  (other programs use the CPU: the figures will be low)" if busy > BUSY else ""
-    return [
-        f"date: {datetime.datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
-        f"CPU: {os.cpu_count()} x {model or platform.processor() or 'unknown'}, memory {memory:.1f} GiB",
-        f"Python {platform.python_version()}, SQLite {sqlite3.sqlite_version}, {platform.platform()}",
-        f"CPU busy in the second before the run: {busy:.0%}{warning}",
-    ]
+    busy = wait_until_quiet("the figures will be low")
+    return [*description(), f"CPU busy in the second before the run: {busy:.0%}"]
 
 
 def row(name: str, result: client.Result) -> str:

@@ -226,3 +226,69 @@ def test_the_order_of_the_documents_and_deleting_a_draft(app, make, login):
     assert titles() == ["Prima", "Terza"]
     assert login(room["member"]).post(f"/t/{slug}/recommendations/{first.id}/delete").status_code == 403
     assert titles() == ["Prima", "Terza"]
+
+
+def test_a_quote_is_redacted_further_after_it_was_added(app, make, login):
+    from toolkit.translating import operations as translating
+    from toolkit.translating.models import SourceKind, TextTranslation
+    from toolkit.translating.sources import SOURCES
+
+    from ..factories import recommendation as make_recommendation
+
+    room = _room(make)
+    barrier = room["barriers"][0]
+    testimony = barriers.Testimony(
+        territory_id=room["territory"].id,
+        process_id=barrier.process_id,
+        text="Al consultorio di via Verdi mi hanno detto di tornare con mio marito.",
+        language="it",
+        may_quote=True,
+        barriers=[barrier],
+    )
+    db.session.add(testimony)
+    db.session.commit()
+    recommendation = make_recommendation(room["workshop"].process, [room["proposal"]])
+    facilitator = login(room["facilitator"])
+    url = f"/t/{room['territory'].slug}/recommendations/{recommendation.id}"
+    facilitator.post(f"{url}/quotes", data={"testimony": str(testimony.id), "text": testimony.text})
+    quote = db.session.scalars(db.select(Quote)).one()
+    translating.save_translation(
+        SOURCES[SourceKind.QUOTE],
+        quote,
+        "ar",
+        {"text": "في المستوصف قالوا لي أن أعود مع زوجي."},
+        reviewed=True,
+        user=room["facilitator"],
+    )
+    db.session.commit()
+
+    # Emptied by mistake, the words come back as typed, with the message, in the open form.
+    response = facilitator.post(
+        f"{url}/quotes/{quote.id}", data={"testimony": str(testimony.id), "text": " "}
+    )
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert words(app, "Write the words to quote.") in page
+    assert '<details class="edit-quote" open>' in page
+
+    # The place is taken out: the quote changes, the testimony does not, and its translation is outdated.
+    redacted = "Al consultorio mi hanno detto di tornare con mio marito."
+    response = facilitator.post(
+        f"{url}/quotes/{quote.id}", data={"testimony": str(testimony.id), "text": redacted}
+    )
+    assert response.status_code == 302
+    assert db.session.get(Quote, quote.id).text == redacted
+    assert db.session.get(barriers.Testimony, testimony.id).text.startswith("Al consultorio di via Verdi")
+    assert db.session.scalars(db.select(TextTranslation.outdated)).all() == [True]
+    page = facilitator.get(url).get_data(as_text=True)
+    assert (
+        str(escape(redacted)) in page and "via Verdi" not in page[page.index('id="quotes"') :].split("<h3")[0]
+    )
+
+    # A quote of another recommendation cannot be reached through this one.
+    other = make_recommendation(room["workshop"].process, [room["proposal"]], title="Un'altra")
+    response = facilitator.post(
+        f"/t/{room['territory'].slug}/recommendations/{other.id}/quotes/{quote.id}",
+        data={"testimony": str(testimony.id), "text": "x"},
+    )
+    assert response.status_code == 404

@@ -208,6 +208,13 @@ def add_quote(recommendation: Recommendation, testimony: Testimony, text: str) -
     return quote
 
 
+def edit_quote(quote: Quote, text: str) -> None:
+    """Change the words quoted (more redacted, shortened); its translations become outdated by themselves."""
+    quote.text = text
+    db.session.flush()
+    audit.record("recommendation.quote_edited", quote.recommendation, quote=quote.id)
+
+
 def remove_quote(quote: Quote) -> None:
     db.session.delete(quote)
 

@@ -205,7 +205,8 @@ def recommendation(recommendation_id: int):
     return _page(item, QuoteForm(formdata=None))
 
 
-def _page(item: Recommendation, quote_form: QuoteForm, status: int = 200):
+def _page(item: Recommendation, quote_form: QuoteForm, status: int = 200, edited: tuple | None = None):
+    """The recommendation's page; ``edited`` is (quote id, form) when changing a quote's words was refused."""
     return render_template(
         "recommendations/detail.html",
         recommendation=item,
@@ -215,6 +216,7 @@ def _page(item: Recommendation, quote_form: QuoteForm, status: int = 200):
         proposals=operations.proposals_shown(item),
         quotes=operations.quotes_shown(item),
         quote_form=quote_form,
+        edited=edited,
         feedback=operations.feedback([item])[item.id],
     ), status
 
@@ -238,6 +240,25 @@ def add_quote(recommendation_id: int):
             flash(_("The quote is added."), "success")
             return redirect(url_for("recommendations.recommendation", recommendation_id=item.id) + "#quotes")
     return _page(item, form, form_status(form))
+
+
+@bp.post("/recommendations/<int:recommendation_id>/quotes/<int:quote_id>")
+@access(Permission.RUN_WORKSHOPS)
+@form_page
+def edit_quote(recommendation_id: int, quote_id: int):
+    """Change the words of a quote (take out one more detail); a refused form comes back with the words typed."""
+    item = _recommendation(recommendation_id)
+    quote = db.session.get(Quote, quote_id)
+    form = QuoteForm()
+    if form.validate_on_submit():
+        if quote is None or quote.recommendation_id != item.id:
+            abort(404)
+        with saving(form) as outcome:
+            operations.edit_quote(quote, form.text.data)
+        if outcome.saved:
+            flash(_("The quote is saved."), "success")
+            return redirect(url_for("recommendations.recommendation", recommendation_id=item.id) + "#quotes")
+    return _page(item, QuoteForm(formdata=None), form_status(form), edited=(quote_id, form))
 
 
 @bp.post("/recommendations/<int:recommendation_id>/quotes/<int:quote_id>/remove")
