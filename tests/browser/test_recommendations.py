@@ -1,6 +1,7 @@
 """Recommendations in real browsers: a facilitator drafts two from the room's proposals and opens the review; an
-association supports one; a participant who took part reads the drafts on a phone in Arabic and comments; the
-facilitator reads both. Every page is read like a person does and checked with axe-core."""
+association supports one; a participant who took part comes back with their return code, reads the drafts on a
+phone in Arabic and comments; the facilitator reads both, issues version 1 and downloads the report and a
+letter. Every page is read like a person does and checked with axe-core."""
 
 from __future__ import annotations
 
@@ -53,6 +54,9 @@ def test_drafting_and_reviewing_recommendations(app, make, live_server, new_page
     # A participant who took part in the workshop, reading in Arabic on a small phone.
     phone = _phone(new_page, "ar", 360)
     _join(app, phone, live_server, code, "ar", axe=False)
+    phone.get_by_role("link", name=words(app, "ar", "My contributions")).click()
+    phone.get_by_role("button", name=words(app, "ar", "Get my return code")).click()
+    return_code = phone.locator(".return-code").inner_text()
 
     # The facilitator drafts two recommendations and opens the review for a week.
     desk = new_page(locale="it")
@@ -93,8 +97,13 @@ def test_drafting_and_reviewing_recommendations(app, make, live_server, new_page
     ).to_have_attribute("aria-pressed", "true")
     assert_accessible(association)
 
-    # The participant finds the drafts from their contributions and comments on the second, in Arabic.
-    phone.goto(f"{live_server}/w/{code}/mine")
+    # Days later, on another phone, the participant comes back with the return code, finds the drafts from
+    # their contributions and comments on the second, in Arabic.
+    phone = _phone(new_page, "ar", 360)
+    phone.goto(f"{live_server}/return")
+    phone.get_by_label(words(app, "ar", "Your return code")).fill(return_code)
+    phone.get_by_role("button", name=words(app, "ar", "Open my contributions")).click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(words(app, "ar", "My contributions"))
     phone.get_by_role(
         "link", name=words(app, "ar", "Read the draft recommendations, support them and comment")
     ).click()

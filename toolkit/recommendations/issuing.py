@@ -209,7 +209,9 @@ def run(job_id: int) -> None:
         return
     job.issue_id = issue.id
     finish(job, IssueState.DONE)
-    audit.record("recommendations.issued", process, version=number, documents=len(rendered))
+    audit.record(
+        "recommendations.issued", process, version=number, documents=len(rendered), by=job.requested_by_id
+    )
     db.session.commit()
 
 
