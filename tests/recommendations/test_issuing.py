@@ -81,6 +81,10 @@ def test_issuing_the_demo_process_stores_checked_documents(app, demo, tmp_path):
 
     issue = db.session.scalar(db.select(DocumentIssue))
     assert issue.number == 1 and issue.languages == ["it", "ar"]
+    # The process page links the latest version's documents.
+    process_page = client.get(f"/t/{process.territory.slug}/processes/{process.id}").get_data(as_text=True)
+    for document in issue.documents:
+        assert f'href="/t/{process.territory.slug}/documents/{document.id}.pdf"' in process_page
     recommendations = db.session.scalars(db.select(Recommendation).order_by(Recommendation.position)).all()
     assert [r["title"] for r in issue.content["recommendations"]] == [r.title for r in recommendations]
     kinds = sorted((d.kind.value, d.language, d.addressee_name) for d in issue.documents)
