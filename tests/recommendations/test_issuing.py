@@ -9,6 +9,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 from flask_babel import force_locale, gettext
 
 from toolkit.access import Role
@@ -175,6 +176,27 @@ def test_an_issued_version_never_changes(app, demo, tmp_path):
     with pytest.raises(issuing.ImmutableIssue):
         db.session.flush()
     db.session.rollback()
+    db.session.delete(db.session.scalars(db.select(IssuedDocument)).first())
+    with pytest.raises(issuing.ImmutableIssue):
+        db.session.flush()
+    db.session.rollback()
+    with pytest.raises(issuing.ImmutableIssue):
+        db.session.execute(db.update(IssuedDocument).values(pdf=b"%PDF-1.7 forged"))
+    db.session.rollback()
+    with pytest.raises(issuing.ImmutableIssue):
+        db.session.execute(db.delete(DocumentIssue))
+    db.session.rollback()
+    # Past the application, the database itself refuses.
+    for statement in (
+        "UPDATE issued_documents SET pdf = :forged",
+        "UPDATE issued_documents SET sha256 = 'forged'",
+        "UPDATE document_issues SET content = '{}'",
+    ):
+        with (
+            pytest.raises(sqlalchemy.exc.DatabaseError, match="an issued version never changes"),
+            db.engine.begin() as connection,
+        ):
+            connection.execute(sqlalchemy.text(statement), {"forged": b"%PDF-1.7 forged"})
 
     # Issuing again makes version 2, which says what changed; version 1 stays as it was.
     job = _issue(app, client, process)
@@ -233,6 +255,19 @@ def test_progress_is_reported_while_rendering(app, demo):
     again = client.post(_versions_url(process), data={"languages": ["it"]})
     assert again.status_code == 302 and again.location.endswith(f"/versions/jobs/{job.id}")
     assert db.session.scalar(db.select(db.func.count()).select_from(IssueJob)) == 1
+    # Nor can two start at the same moment: the database keeps one rendering job per process.
+    db.session.add(
+        IssueJob(
+            territory_id=process.territory_id,
+            process_id=process.id,
+            languages=["it"],
+            state=IssueState.RENDERING,
+            requested_at=issuing.now(),
+        )
+    )
+    with pytest.raises(sqlalchemy.exc.IntegrityError):
+        db.session.flush()
+    db.session.rollback()
     issuing.run(job.id)
     progress = client.get(
         f"/t/{process.territory.slug}/processes/{process.id}/versions/jobs/{job.id}/progress"

@@ -123,7 +123,11 @@ def request_issue(process: Process, languages: list[str], note: str, requested_b
         requested_at=now(),
     )
     db.session.add(job)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:  # another request started one at the same moment
+        db.session.rollback()
+        raise IssuingBusy from None
     return job
 
 
@@ -175,6 +179,29 @@ def run(job_id: int) -> None:
         current_app.logger.exception("issuing process %s failed", job_id)
         _fail(job_id, FAILURE_RENDERING)
         return
+    try:
+        db.session.refresh(job)
+        if job.state is not IssueState.RENDERING:
+            # Taken for dead meanwhile (it went silent too long): what it rendered is not issued.
+            db.session.rollback()
+            return
+        issue = _store(job, process, number, issued_at, content, rendered)
+        job.issue_id = issue.id
+        finish(job, IssueState.DONE)
+        audit.record(
+            "recommendations.issued", process, version=number, documents=len(rendered), by=job.requested_by_id
+        )
+        db.session.commit()
+    except IntegrityError:  # another job issued this number meanwhile
+        db.session.rollback()
+        _fail(job_id, FAILURE_RACE)
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("storing the issue of job %s failed", job_id)
+        _fail(job_id, FAILURE_RENDERING)
+
+
+def _store(job: IssueJob, process: Process, number: int, issued_at: datetime, content: dict, rendered: list):
     issue = DocumentIssue(
         territory_id=process.territory_id,
         process_id=process.id,
@@ -201,18 +228,8 @@ def run(job_id: int) -> None:
             )
         )
     db.session.add(issue)
-    try:
-        db.session.flush()
-    except IntegrityError:  # another job issued this number meanwhile
-        db.session.rollback()
-        _fail(job_id, FAILURE_RACE)
-        return
-    job.issue_id = issue.id
-    finish(job, IssueState.DONE)
-    audit.record(
-        "recommendations.issued", process, version=number, documents=len(rendered), by=job.requested_by_id
-    )
-    db.session.commit()
+    db.session.flush()
+    return issue
 
 
 def _render(job: IssueJob, template: str, context: dict, kind: DocumentKind, language: str) -> _Rendered:
@@ -253,6 +270,17 @@ def _filename(process: Process, number: int, document: _Rendered) -> str:
 
 @event.listens_for(Session, "before_flush")
 def _issued_versions_never_change(session: Session, _context, _instances) -> None:
-    for record in session.dirty:
-        if isinstance(record, DocumentIssue | IssuedDocument) and session.is_modified(record):
-            raise ImmutableIssue(f"{record!r} is issued: it cannot be changed")
+    """Neither a changed nor a deleted version or document is ever written (the database refuses changes too)."""
+    for record in [*session.dirty, *session.deleted]:
+        if isinstance(record, DocumentIssue | IssuedDocument) and (
+            record in session.deleted or session.is_modified(record)
+        ):
+            raise ImmutableIssue(f"{record!r} is issued: it cannot be changed or deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _no_bulk_changes_to_issued_versions(execute_state) -> None:
+    if execute_state.is_update or execute_state.is_delete:
+        mapper = execute_state.bind_mapper
+        if mapper is not None and mapper.class_ in (DocumentIssue, IssuedDocument):
+            raise ImmutableIssue("issued versions cannot be changed or deleted")

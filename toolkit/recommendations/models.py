@@ -6,18 +6,22 @@ import enum
 from datetime import date, datetime
 
 from sqlalchemy import (
+    DDL,
     JSON,
     Column,
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Table,
     Text,
     UniqueConstraint,
+    event,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -201,6 +205,16 @@ class IssueJob(TerritoryScoped, db.Model):
     """
 
     __tablename__ = "issue_jobs"
+    __table_args__ = (
+        # One job at a time renders a process: a second request at the same moment is refused by the database.
+        Index(
+            "uq_issue_jobs_rendering",
+            "process_id",
+            unique=True,
+            sqlite_where=text("state = 'rendering'"),
+            postgresql_where=text("state = 'rendering'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     process_id: Mapped[int] = mapped_column(ForeignKey("processes.id", ondelete="CASCADE"), index=True)
@@ -277,3 +291,45 @@ class IssuedDocument(TerritoryScoped, db.Model):
     pdf: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
 
     issue: Mapped[DocumentIssue] = relationship(back_populates="documents")
+
+
+#: Columns of an issued version and of its documents that nothing may change once written (the references to
+#: the person who issued and to the addressee may still be emptied when those are deleted).
+FROZEN_COLUMNS = {
+    "document_issues": ("territory_id", "process_id", "number", "issued_at", "note", "languages", "content"),
+    "issued_documents": (
+        "territory_id",
+        "issue_id",
+        "kind",
+        "language",
+        "addressee_name",
+        "filename",
+        "pages",
+        "size",
+        "sha256",
+        "pdf",
+    ),
+}
+
+
+def never_change_statements(table: str, dialect: str) -> list[str]:
+    """The SQL that makes the database refuse any change to the frozen columns of ``table``."""
+    columns = ", ".join(FROZEN_COLUMNS[table])
+    name = f"{table}_never_change"
+    if dialect == "sqlite":
+        return [
+            f"CREATE TRIGGER {name} BEFORE UPDATE OF {columns} ON {table} "
+            "BEGIN SELECT RAISE(ABORT, 'an issued version never changes'); END"
+        ]
+    return [
+        "CREATE OR REPLACE FUNCTION issued_versions_never_change() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'an issued version never changes'; END $$",
+        f"CREATE TRIGGER {name} BEFORE UPDATE OF {columns} ON {table} "
+        "FOR EACH ROW EXECUTE FUNCTION issued_versions_never_change()",
+    ]
+
+
+for _table in (DocumentIssue.__table__, IssuedDocument.__table__):
+    for _dialect in ("sqlite", "postgresql"):
+        for _statement in never_change_statements(_table.name, _dialect):
+            event.listen(_table, "after_create", DDL(_statement).execute_if(dialect=_dialect))

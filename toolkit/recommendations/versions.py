@@ -99,9 +99,12 @@ def issue(process_id: int):
         job = issuing.request_issue(process, form.languages.data or [], form.note.data or "", current_user.id)
     except issuing.IssuingBusy:
         db.session.rollback()
+        running = issuing.running_job(process)
+        db.session.commit()
+        if running is None:  # it ended meanwhile: the list says how
+            return redirect(url_for("versions.versions", process_id=process.id))
         flash(_("This process is being issued already: here is how far it has gone."), "info")
-        job = issuing.running_job(process)
-        return redirect(url_for("versions.job", process_id=process.id, job_id=job.id))
+        return redirect(url_for("versions.job", process_id=process.id, job_id=running.id))
     db.session.commit()
     issuing.start(job.id)
     return redirect(url_for("versions.job", process_id=process.id, job_id=job.id))
