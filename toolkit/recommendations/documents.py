@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from babel.lists import format_list
 from flask_babel import force_locale, format_date, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -122,6 +123,7 @@ def document_set(
             select(Barrier)
             .where(Barrier.process_id == process.id, Barrier.status.in_(BarrierStatus.visible()))
             .options(selectinload(Barrier.categories), selectinload(Barrier.service))
+            .order_by(Barrier.service_id, Barrier.id)
         ).all()
         barrier_translations = _reviewed(SourceKind.BARRIER, barriers, language)
         supports = dict(
@@ -163,41 +165,54 @@ def document_set(
             )
             for category in barrier.categories:
                 entry["categories"][tuple(_in_language(category.name, language, fallback).values())] += 1
-        items, elsewhere = [], []
-        letters: dict[int, dict] = {}
-        for number, recommendation in enumerate(recommendations, start=1):
-            item = _recommendation(
-                recommendation, number, translations, quotes[recommendation.id], quote_translations
-            )
-            items.append(item)
+        # Each recommendation goes under the service most of its evidence is about (without evidence, in a
+        # section of its own at the end). Services come in the order of their first recommendation, then those
+        # without one; recommendations are numbered in the order the report prints them.
+        groups: dict[int | None, list[Recommendation]] = {}
+        for recommendation in recommendations:
             evidence = operations.evidence(recommendation)
             service_id = Counter(b.service_id for b in evidence).most_common(1)[0][0] if evidence else None
-            # Under the service most of its evidence is about; without evidence, in a section of their own.
-            (by_service[service_id]["recommendations"] if service_id in by_service else elsewhere).append(
-                item
-            )
-            if recommendation.addressee is not None:
-                letter = letters.setdefault(
-                    recommendation.addressee_id,
-                    {
-                        "addressee_id": recommendation.addressee_id,
-                        "addressee": item["addressee"],
-                        "items": [],
-                    },
+            groups.setdefault(service_id if service_id in by_service else None, []).append(recommendation)
+        order = [key for key in groups if key is not None] + sorted(
+            (key for key in by_service if key not in groups), key=lambda key: -by_service[key]["barriers"]
+        )
+        items, elsewhere = [], []
+        letters: dict[int, dict] = {}
+        for key in [*order, None]:
+            for recommendation in groups.get(key, ()):
+                item = _recommendation(
+                    recommendation,
+                    len(items) + 1,
+                    translations,
+                    quotes[recommendation.id],
+                    quote_translations,
+                    language,
+                    fallback,
                 )
-                letter["items"].append((recommendation.respond_by, item))
+                items.append(item)
+                (by_service[key]["recommendations"] if key is not None else elsewhere).append(item)
+                if recommendation.addressee is not None:
+                    letter = letters.setdefault(
+                        recommendation.addressee_id,
+                        {
+                            "addressee_id": recommendation.addressee_id,
+                            "addressee": item["addressee"],
+                            "items": [],
+                        },
+                    )
+                    letter["items"].append((recommendation.respond_by, item))
         services = [
             {
-                **entry,
+                **by_service[key],
+                "anchor": f"service-{position}",
                 # What most people said happens to them too comes first.
-                "described": sorted(entry["described"], key=lambda b: -b["supports"]),
+                "described": sorted(by_service[key]["described"], key=lambda b: -b["supports"]),
                 "categories": [
                     {"name": name, "lang": lang, "dir": direction, "count": count}
-                    for (name, lang, direction), count in entry["categories"].most_common()
+                    for (name, lang, direction), count in by_service[key]["categories"].most_common()
                 ],
             }
-            for entry in by_service.values()
-            if entry["barriers"] or entry["recommendations"]
+            for position, key in enumerate(order, start=1)
         ]
         common = {
             "page_style": Markup("<style>@page { @bottom-center { content: %s; } }</style>")
@@ -228,6 +243,8 @@ def document_set(
                 "languages": language_names(
                     sorted({p.language for p in participants if p.language} | {b.language for b in barriers})
                 ),
+                # Per language: how many took part speaking it first, and how many barriers were written in it.
+                "by_language": _by_language(participants, barriers, language),
                 "barriers": len(barriers),
             },
             "services": services,
@@ -254,6 +271,21 @@ def document_set(
                 }
             )
     return DocumentSet(language, report, letter_contexts)
+
+
+def _by_language(participants, barriers, language: str) -> list[dict]:
+    speakers = Counter(p.language for p in participants if p.language)
+    written = Counter(b.language for b in barriers)
+    codes = sorted(set(speakers) | set(written), key=lambda code: (-speakers[code] - written[code], code))
+    return [
+        {
+            "name": language_names([code]),
+            "lang": html_language(code),
+            "participants": speakers[code],
+            "barriers": written[code],
+        }
+        for code in codes
+    ]
 
 
 def _reviewed(kind: SourceKind, records: list, language: str) -> dict[int, TextTranslation]:
@@ -294,6 +326,20 @@ def _in_language(texts: Mapping[str, str] | str | None, language: str, fallback:
     return {"name": "", "lang": "und", "dir": "ltr"}
 
 
+def names_list(names: list[str], language: str, written_in: str) -> Markup:
+    """Names written in ``written_in`` as a list in ``language`` ("A, B and C"), each isolated in its own
+    direction, so that a right-to-left document reads Latin names in the right order."""
+    items = [
+        str(
+            Markup('<bdi lang="{}" dir="{}">{}</bdi>').format(
+                html_language(written_in), text_direction(written_in), n
+            )
+        )
+        for n in names
+    ]
+    return Markup(format_list(items, locale=language)) if items else Markup("")  # noqa: S704 (escaped above)
+
+
 def page_numbers_css() -> Markup:
     """The CSS ``content`` of "Page X of Y" in the document's language (the words around the two counters).
     Every character but letters, digits and spaces is written as a CSS escape, so the words cannot end the
@@ -305,7 +351,7 @@ def page_numbers_css() -> Markup:
             parts.append(f"counter({piece})")
         elif piece:
             parts.append(
-                '"' + "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):06x}" for ch in piece) + '"'
+                '"' + "".join(ch if ch.isalnum() or ch == " " else f"\\{ord(ch):06x} " for ch in piece) + '"'
             )
     return Markup(" ".join(parts))  # noqa: S704 (built above from escaped pieces only)
 
@@ -316,6 +362,8 @@ def _recommendation(
     translations: dict[int, TextTranslation],
     quotes: list,
     quote_translations: dict[int, TextTranslation],
+    language: str,
+    territory_language: str,
 ) -> dict:
     text = _written(recommendation, RECOMMENDATION_FIELDS, translations.get(recommendation.id))
     shown_quotes = []
@@ -352,7 +400,9 @@ def _recommendation(
         ],
         "respond_by": format_date(recommendation.respond_by, "long") if recommendation.respond_by else "",
         "evidence": len(operations.evidence(recommendation)),
-        "organisations": [o.name for o in recommendation.organisations],
+        "organisations": names_list(
+            [o.name for o in recommendation.organisations], language, territory_language
+        ),
         "quotes": shown_quotes,
     }
 
