@@ -74,6 +74,8 @@ class Defaults:
     # Failed logins allowed per address and per account; memory by default, Redis when configured.
     LOGIN_FAILURE_LIMIT = "10 per 15 minutes"
     RATELIMIT_STORAGE_URI = "memory://"
+    #: Draft previews of the council report one person may ask for (each is laid out while they wait).
+    PREVIEW_LIMIT = "12 per minute"
     # Wrong workshop or return codes allowed per network address (a whole room may share one address; only
     # failures count, so a room of 60 joins at once).
     JOIN_FAILURE_LIMIT = "20 per minute;100 per hour"

@@ -6,18 +6,21 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
+import pdfplumber
 import pytest
 import sqlalchemy
-from flask_babel import force_locale, gettext
+from flask_babel import force_locale, format_date, gettext, ngettext
+from markupsafe import escape
 
 from toolkit.access import Role
 from toolkit.background import wait_for_jobs
 from toolkit.demo.seed import load_demo
 from toolkit.extensions import db
 from toolkit.processes.models import Process
-from toolkit.recommendations import issuing
+from toolkit.recommendations import documents, issuing
 from toolkit.recommendations.documents import CHANGED_FIELDS
 from toolkit.recommendations.models import (
     DocumentIssue,
@@ -25,11 +28,20 @@ from toolkit.recommendations.models import (
     IssuedDocument,
     IssueJob,
     IssueState,
+    Quote,
     Recommendation,
 )
 
 from ..factories import recommendation
-from ..test_documents import pdf_info, pdf_language, pdf_text, shows, unembedded_fonts, wrong_fonts
+from ..test_documents import (
+    pdf_info,
+    pdf_language,
+    pdf_text,
+    shows,
+    unembedded_fonts,
+    without_spaces,
+    wrong_fonts,
+)
 
 
 @pytest.fixture
@@ -61,11 +73,39 @@ def _script(character: str) -> str | None:
     return None
 
 
-def _scripts(path: Path) -> set[str]:
-    import pdfplumber
+SCRIPTS = ("ARABIC", "CJK", "CYRILLIC", "BENGALI")
 
+
+def _by_script(texts) -> Counter:
+    """How many characters of each script the texts hold."""
+    return Counter(_script(c) for text in texts for c in text if _script(c))
+
+
+def _drawn_by_script(path: Path) -> Counter:
     with pdfplumber.open(path) as pdf:
-        return {_script(c) for page in pdf.pages for char in page.chars for c in char["text"]} - {None}
+        return _by_script(char["text"] for page in pdf.pages for char in page.chars)
+
+
+def _footer_numbers(path: Path) -> list[str]:
+    """The numbers printed in the bottom margin of the last page."""
+    with pdfplumber.open(path) as pdf:
+        page = pdf.pages[-1]
+        footer = page.crop((0, page.height - 12 * 72 / 25.4, page.width, page.height)).extract_text()
+    return re.findall(r"\d+", footer)
+
+
+def _quotes_and_other_texts(process, language: str) -> tuple[list[str], list[str]]:
+    """The quotes the report of ``process`` prints, and the other words people wrote that it prints."""
+    report = documents.document_set(process, language).report
+    items = [r for service in report["services"] for r in service["recommendations"]]
+    items += report["other_recommendations"]
+    quotes = [q["text"] for r in items for q in r["quotes"]]
+    quotes += [q["translation"]["text"] for r in items for q in r["quotes"] if q["translation"]]
+    others = [b["text"] for service in report["services"] for b in service["described"]]
+    others += [
+        str(r[field]) for r in items for field in ("title", "problem", "proposed_change", "feasibility")
+    ]
+    return quotes, others
 
 
 def test_issuing_the_demo_process_stores_checked_documents(app, demo, tmp_path):
@@ -125,13 +165,31 @@ def test_issuing_the_demo_process_stores_checked_documents(app, demo, tmp_path):
             assert shows(text, r.title) and shows(text, r.addressee.name)
         for r in others:  # a letter carries only its addressee's recommendations
             assert not shows(text, r.title)
-        if document.kind is DocumentKind.REPORT:
-            # The demo quotes testimonies written in Arabic, Chinese, Ukrainian and Bengali.
-            assert _scripts(path) == {"ARABIC", "CJK", "CYRILLIC", "BENGALI"}
-            if document.language == "it":  # a quote's reviewed translation beside it
-                assert shows(text, "Mia figlia ha dodici anni")
-        else:
-            assert shows(text, "31") and shows(text, "2027")  # the answer date
+        # The footer of the last page says "page N of N" (digits compared: the words vary by language).
+        assert _footer_numbers(path) == [str(pages), str(pages)]
+        if document.kind is DocumentKind.REPORT and document.language == "it":
+            # The demo quotes testimonies written in Arabic, Chinese, Ukrainian and Bengali. In the Italian
+            # report, the letters of each script drawn are those of the quotes, beyond any other text printed in
+            # that script (a barrier written in Bengali, say): a missing quote would leave them short.
+            with force_locale("it"):  # outside any request, as the worker reads them: every territory's rows
+                quotes, others = _quotes_and_other_texts(process, "it")
+            in_quotes, elsewhere, drawn = _by_script(quotes), _by_script(others), _drawn_by_script(path)
+            for script in SCRIPTS:
+                assert in_quotes[script] > 0, script
+                assert drawn[script] >= elsewhere[script] + 0.9 * in_quotes[script], script
+            # Chinese and Ukrainian come back whole from pdftotext, each quote beside its reviewed translation.
+            flat = without_spaces(text)
+            for quote in db.session.scalars(db.select(Quote).where(Quote.language.in_(("zh", "uk")))):
+                words = "".join(c for c in quote.text if ord(c) < 0x1F000)  # emoji are pictures
+                assert without_spaces(words) in flat
+            assert shows(text, "Mia figlia ha dodici anni")
+        if document.kind is DocumentKind.LETTER:
+            earliest = min(r.respond_by for r in mine)
+            with app.test_request_context(), force_locale(document.language):
+                ask = gettext(
+                    "Please answer each recommendation by %(date)s.", date=format_date(earliest, "long")
+                )
+            assert shows(text, ask)
 
 
 def test_an_issued_version_never_changes(app, demo, tmp_path):
@@ -309,4 +367,42 @@ def test_nothing_to_issue_says_so(app, make, login):
     assert response.status_code == 422
     assert db.session.scalar(db.select(db.func.count()).select_from(IssueJob)) == 0
     recommendation(process, [], title="Uno sportello unico")
-    assert client.get(_versions_url(process)).status_code == 200
+    page = client.get(_versions_url(process))
+    assert page.status_code == 200
+    with app.test_request_context(), force_locale("it"):
+        warning = ngettext(
+            "%(num)d recommendation has no addressee: it will be in the report, but no letter will be written for it.",
+            "%(num)d recommendations have no addressee: they will be in the report, but no letter will be written "
+            "for them.",
+            1,
+        )
+    assert str(escape(warning)) in page.get_data(as_text=True)
+
+
+def test_the_list_of_versions_says_what_changed_even_when_only_the_documents_did(app, demo):
+    from toolkit.barriers.models import Barrier
+
+    process, client = demo
+    for _ in range(2):
+        job = issuing.request_issue(process, ["it"], "", None)
+        db.session.commit()
+        issuing.run(job.id)
+    # A barrier the report prints is corrected: the recommendations stay as they were, the report does not.
+    barrier = db.session.scalars(db.select(Barrier).where(Barrier.language == "it")).first()
+    barrier.text = "Allo sportello nessuno spiega quali documenti servono, né in italiano né in altre lingue."
+    db.session.commit()
+    job = issuing.request_issue(process, ["it"], "", None)
+    db.session.commit()
+    issuing.run(job.id)
+    listing = client.get(_versions_url(process)).get_data(as_text=True)
+    with app.test_request_context(), force_locale("it"):
+        same = gettext("Nothing changed since the version before.")
+        reprinted = gettext(
+            "The recommendations did not change, but the documents did: new reviewed translations, evidence or "
+            "participation."
+        )
+        first = gettext("First version.")
+    version = {n: listing[listing.index(f'id="version-{n}"') :].split("</li>")[0] for n in (1, 2, 3)}
+    assert first in version[1]
+    assert same in version[2] and reprinted not in version[2]
+    assert reprinted in version[3]

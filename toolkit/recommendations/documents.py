@@ -9,6 +9,8 @@ queries does not grow with the number of recommendations.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from ..accounts.models import User
 from ..barriers.models import Barrier, BarrierStatus, BarrierSupport
 from ..extensions import db
 from ..i18n import html_language, text_direction
@@ -106,10 +109,16 @@ def report_context(process: Process, language: str, **options) -> dict:
 
 
 def document_set(
-    process: Process, language: str, *, version: int | None = None, issued_on: date | None = None
+    process: Process,
+    language: str,
+    *,
+    version: int | None = None,
+    issued_on: date | None = None,
+    sender: User | None = None,
 ) -> DocumentSet:
     """The report and the letters of ``process`` in ``language``: of version ``version`` issued on
-    ``issued_on``, or (without a version) the draft as it stands today."""
+    ``issued_on``, or (without a version) the draft as it stands today. The letters name ``sender`` (who issues
+    them) as the person to answer to."""
     territory = process.territory
     fallback = territory.default_locale
     with force_locale(language):
@@ -268,6 +277,7 @@ def document_set(
                     "recommendations": [item for _date, item in letter["items"]],
                     "respond_by": format_date(min(dates), "long") if dates else "",
                     "all_recommendations": len(items),
+                    "sender": {"name": sender.name, "email": sender.email} if sender is not None else None,
                 }
             )
     return DocumentSet(language, report, letter_contexts)
@@ -436,6 +446,16 @@ def snapshot(process: Process) -> dict:
     }
 
 
+#: What changes from one version to the next whatever the content: left out of a document's fingerprint.
+VOLATILE = ("version", "date", "draft", "page_style")
+
+
+def fingerprint(context: dict) -> str:
+    """SHA-256 of what a document says (its plain-data context, without its version number and date)."""
+    kept = {key: value for key, value in context.items() if key not in VOLATILE}
+    return hashlib.sha256(json.dumps(kept, sort_keys=True, default=str).encode()).hexdigest()
+
+
 def changes(before: dict | None, after: dict) -> dict:
     """What changed from the version ``before`` (None for the first) to ``after``: recommendations added,
     withdrawn, and changed (with the names of the fields that changed), as plain data."""
@@ -457,4 +477,6 @@ def changes(before: dict | None, after: dict) -> dict:
         "withdrawn": [r["title"] for key, r in old.items() if key not in new],
         "changed": changed,
         "reordered": [k for k in new if k in old] != [k for k in old if k in new],
+        # The same recommendations may print differently: new reviewed translations, evidence, participation.
+        "documents": before is not None and before.get("documents") != after.get("documents"),
     }

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from .. import audit, background
+from ..accounts.models import User
 from ..documents import render_pdf
 from ..extensions import db
 from ..processes.models import Process
@@ -156,11 +157,24 @@ def run(job_id: int) -> None:
     try:
         number = next_number(process)
         issued_at = now()
+        sender = db.session.get(User, job.requested_by_id) if job.requested_by_id else None
         sets = [
-            documents.document_set(process, language, version=number, issued_on=issued_at.date())
+            documents.document_set(
+                process, language, version=number, issued_on=issued_at.date(), sender=sender
+            )
             for language in job.languages
         ]
         content = documents.snapshot(process)
+        content["documents"] = {
+            _key(DocumentKind.REPORT, document_set.language, ""): documents.fingerprint(document_set.report)
+            for document_set in sets
+        } | {
+            _key(DocumentKind.LETTER, document_set.language, letter["addressee"]): documents.fingerprint(
+                letter
+            )
+            for document_set in sets
+            for letter in document_set.letters
+        }
         job.total = sum(1 + len(document_set.letters) for document_set in sets)
         job.heartbeat_at = now()
         db.session.commit()
@@ -246,6 +260,10 @@ def _render(job: IssueJob, template: str, context: dict, kind: DocumentKind, lan
         addressee_id=context.get("addressee_id"),
         addressee_name=context.get("addressee", ""),
     )
+
+
+def _key(kind: DocumentKind, language: str, addressee: str) -> str:
+    return f"{kind.value}/{language}/{addressee}"
 
 
 def _fail(job_id: int, failure: str) -> None:

@@ -67,9 +67,13 @@ def _page(process: Process, form: IssueForm, status: int = 200):
         .order_by(DocumentIssue.number.desc())
     ).all()
     listed = [
-        {"issue": issue, "changes": documents.changes(older.content if older else None, issue.content)}
+        {
+            "issue": issue,
+            "changes": documents.changes(older.content if older else None, issue.content),
+        }
         for issue, older in zip(issues, [*issues[1:], None][: len(issues)], strict=True)
     ]
+    drafts = operations.recommendations_of(process)
     running = issuing.running_job(process)
     db.session.commit()  # a stale job found on the way is marked failed
     return render_template(
@@ -79,7 +83,8 @@ def _page(process: Process, form: IssueForm, status: int = 200):
         form=form,
         running=running,
         next_number=issuing.next_number(process),
-        has_recommendations=bool(operations.recommendations_of(process)),
+        has_recommendations=bool(drafts),
+        without_addressee=sum(1 for r in drafts if r.addressee_id is None),
     ), status
 
 

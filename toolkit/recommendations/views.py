@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,7 +24,7 @@ from ..barriers.models import Barrier, BarrierStatus, Testimony
 from ..codesign import operations as codesign
 from ..codesign.models import Proposal
 from ..documents import render_document
-from ..extensions import db
+from ..extensions import db, limiter
 from ..forms import form_status, saving
 from ..i18n import LANGUAGES
 from ..processes.models import Process
@@ -179,6 +189,9 @@ def delete_recommendation(recommendation_id: int):
 
 @bp.get("/processes/<int:process_id>/recommendations/report.pdf")
 @access(Permission.VIEW_TERRITORY)
+@limiter.limit(
+    lambda: current_app.config["PREVIEW_LIMIT"], key_func=lambda: f"preview:{current_user.get_id()}"
+)
 def report_preview(process_id: int):
     """The council report as it stands now, marked as a draft, in the language asked for (the territory's by
     default)."""
