@@ -161,3 +161,18 @@ def test_a_recommendation_without_evidence_still_has_its_place(app, make, login)
     response = client.get(f"/t/{territory.slug}/processes/{process.id}/recommendations/report.pdf")
     text = _pdf_text(response.data)
     assert text.count("Uno sportello unico per le famiglie") == 3  # in the contents, the summary and in full
+
+
+def test_draft_previews_are_limited_per_person(app, make, login):
+    from ..factories import recommendation
+
+    app.config["PREVIEW_LIMIT"] = "2 per minute"
+    territory = make.territory()
+    process = make.process(territory)
+    recommendation(process, [], title="Uno sportello unico per le famiglie")
+    url = f"/t/{territory.slug}/processes/{process.id}/recommendations/report.pdf"
+    first = login(_coordinator(make, territory), PASSWORD)
+    assert [first.get(url).status_code for _ in range(3)] == [200, 200, 429]
+    # Someone else is not held back by it.
+    other = login(make.coordinator(territory, email="altra.coordinatrice@example.org"), PASSWORD)
+    assert other.get(url).status_code == 200
