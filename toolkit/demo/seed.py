@@ -410,15 +410,19 @@ def _recommendations(territory) -> None:
 
 def _quotes(saved) -> None:
     """Every testimony that may be quoted is quoted once (the Arabic one without the clerk it names), each with the
-    demo mediator's reviewed Italian translation."""
+    demo mediator's reviewed Italian translation; the recommendations have her reviewed Arabic translation."""
     from ..accounts.models import User
     from ..recommendations import operations as recommendations
     from ..translating import operations as translating
     from ..translating.models import SourceKind
     from ..translating.sources import SOURCES
-    from .workshop_input import QUOTES
+    from .workshop_input import QUOTES, RECOMMENDATIONS_IN_ARABIC
 
     mediator = db.session.scalar(db.select(User).where(User.email == "traduttore@example.org"))
+    for recommendation, arabic in zip(saved, RECOMMENDATIONS_IN_ARABIC, strict=True):
+        translating.save_translation(
+            SOURCES[SourceKind.RECOMMENDATION], recommendation, "ar", arabic, reviewed=True, user=mediator
+        )
     quoted = set()
     for recommendation in saved:
         for testimony in recommendations.quotable(recommendation):

@@ -272,3 +272,21 @@ QUOTES = {
         "Ho preso tre giorni di permesso per andare all'ufficio, e ogni volta mi hanno detto di tornare domani.",
     ),
 }
+
+
+#: The demo mediator's reviewed Arabic translation of the two recommendations, in their order.
+RECOMMENDATIONS_IN_ARABIC = (
+    {
+        "title": "وثائق الإقامة واضحة، بعشر لغات",
+        "problem": "العائلات التي وصلت حديثاً تعود **ثلاث مرات** إلى شباك السجل المدني لأن أحداً لا يقول ما هي "
+        "الوثائق المطلوبة، والموقع باللغة الإيطالية فقط.",
+        "proposed_change": "قائمة بالوثائق المطلوبة للإقامة:\n\n- بعشر لغات، على الموقع وفي الشباك\n"
+        "- تُعدّ مع الوسيطات الثقافيات في الجمعيات",
+    },
+    {
+        "title": "طبيب الأسرة حتى مع عقد إيجار مؤقت",
+        "problem": "من لديه عقد إيجار مؤقت لا يستطيع التسجيل لدى طبيب الأسرة: عائلات تحت الحماية المؤقتة تبقى "
+        "**أشهراً بلا طبيب**.",
+        "proposed_change": "السماح بالتسجيل لدى طبيب الأسرة بعقد إيجار مؤقت.",
+    },
+)

@@ -403,6 +403,8 @@ def _recommendation(
         "feasibility": text["texts"]["feasibility"],
         "lang": text["lang"],
         "dir": text["dir"],
+        # Printed under the title when the words are a reviewed translation ("Translated from Italian").
+        "translated_from": text["translated_from"],
         "addressee": recommendation.addressee.name if recommendation.addressee else "",
         "priority": str(PRIORITIES[recommendation.priority]),
         "principles": [
