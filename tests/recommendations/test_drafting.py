@@ -29,6 +29,20 @@ def _fields(**changes) -> dict:
     return data
 
 
+def _testimony(barrier, text: str, may_quote: bool = True) -> barriers.Testimony:
+    """A testimony in Italian behind ``barrier``, added to the session."""
+    testimony = barriers.Testimony(
+        territory_id=barrier.territory_id,
+        process_id=barrier.process_id,
+        text=text,
+        language="it",
+        may_quote=may_quote,
+        barriers=[barrier],
+    )
+    db.session.add(testimony)
+    return testimony
+
+
 def _room(make):
     room = codesign_room(make)
     first_service = room["services"][0]
@@ -96,23 +110,10 @@ def test_quotes_only_where_allowed_and_redacted_without_touching_the_testimony(a
     room = _room(make)
     slug = room["territory"].slug
     barrier = room["barriers"][0]
-    allowed = barriers.Testimony(
-        territory_id=room["territory"].id,
-        process_id=barrier.process_id,
-        text="Sono Amina, ho il permesso scaduto e all'anagrafe di via Roma mi hanno mandata via.",
-        language="it",
-        may_quote=True,
-        barriers=[barrier],
+    allowed = _testimony(
+        barrier, "Sono Amina, ho il permesso scaduto e all'anagrafe di via Roma mi hanno mandata via."
     )
-    refused = barriers.Testimony(
-        territory_id=room["territory"].id,
-        process_id=barrier.process_id,
-        text="Non voglio che questa storia sia citata.",
-        language="it",
-        may_quote=False,
-        barriers=[barrier],
-    )
-    db.session.add_all([allowed, refused])
+    refused = _testimony(barrier, "Non voglio che questa storia sia citata.", may_quote=False)
     db.session.commit()
     from ..factories import recommendation as make_recommendation
 
@@ -237,15 +238,7 @@ def test_a_quote_is_redacted_further_after_it_was_added(app, make, login):
 
     room = _room(make)
     barrier = room["barriers"][0]
-    testimony = barriers.Testimony(
-        territory_id=room["territory"].id,
-        process_id=barrier.process_id,
-        text="Al consultorio di via Verdi mi hanno detto di tornare con mio marito.",
-        language="it",
-        may_quote=True,
-        barriers=[barrier],
-    )
-    db.session.add(testimony)
+    testimony = _testimony(barrier, "Al consultorio di via Verdi mi hanno detto di tornare con mio marito.")
     db.session.commit()
     recommendation = make_recommendation(room["workshop"].process, [room["proposal"]])
     facilitator = login(room["facilitator"])
