@@ -250,6 +250,43 @@ def test_phones_poll_with_etags(app, client, make):
     assert moved.json["step"] == workshop.current_step_id
 
 
+def test_a_poll_answered_while_the_room_moves_on_never_keeps_the_phone_behind(app, client, make, monkeypatch):
+    """The room moves to the next step while a phone's poll is being answered: what the phone is sent, and the
+    entity tag it keeps, must agree, or its next polls would be told "nothing changed" on the old step."""
+    from flask import g
+
+    from toolkit.access import ALL_TERRITORIES
+    from toolkit.workshops import live
+
+    workshop = make.live_workshop(make.territory())
+    join(client, workshop)
+    url = f"/w/{workshop.join_code}/live"
+    etag = client.get(url).headers["ETag"]
+    workshop_id = workshop.id
+    real = live.current_participant
+
+    def meanwhile(polled):
+        participant = real(polled)
+        with app.app_context():  # the facilitator's request, on its own connection
+            g.scope = ALL_TERRITORIES
+            moving = db.session.get(type(polled), workshop_id)
+            operations.go_to_step(moving, 1)
+            db.session.commit()
+        return participant
+
+    monkeypatch.setattr(live, "current_participant", meanwhile)
+    answer = client.get(url, headers={"If-None-Match": etag})
+    monkeypatch.setattr(live, "current_participant", real)
+    db.session.expire_all()
+    moved_to = db.session.get(type(workshop), workshop_id).current_step_id
+    if answer.status_code == 200 and answer.json["step"] != moved_to:
+        # Sent the old step: then its tag must be the old one, so that the next poll brings the new step.
+        again = client.get(url, headers={"If-None-Match": answer.headers["ETag"]})
+        assert again.status_code == 200 and again.json["step"] == moved_to
+    else:
+        assert answer.status_code == 200 and answer.json["step"] == moved_to
+
+
 def test_the_return_code_brings_back_ones_own_contributions(app, client, make):
     workshop = make.live_workshop(make.territory(), StepKind.BARRIER_ROUND)
     join(client, workshop)

@@ -166,6 +166,8 @@ def results():
     if request.if_none_match.contains_weak(etag):
         response = make_response("", 304)
     else:
+        # Read after the revision, never before: what is sent is at least as new as its entity tag.
+        db.session.refresh(workshop)
         step = workshop.current_step if workshop.is_open else None
         html = ""
         if step is not None and step.kind.prioritises:

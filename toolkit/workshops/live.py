@@ -336,15 +336,21 @@ def poll():
     workshop = _workshop()
     if current_participant(workshop) is None:
         abort(403)
-    revision = db.session.scalar(select(Workshop.step_revision).where(Workshop.id == workshop.id))
+    # The revision, the state and the step are read in one row, at once: SQLite reads each SELECT outside a
+    # transaction, so a revision read apart could be newer than the step sent with it, and the phone, told that
+    # nothing changed since, would stay on the old step.
+    revision, state, step_id = db.session.execute(
+        select(Workshop.step_revision, Workshop.state, Workshop.current_step_id).where(
+            Workshop.id == workshop.id
+        )
+    ).one()
     etag = f"s{revision}-{get_locale()}"
     if request.if_none_match.contains_weak(etag):
         response = make_response("", 304)
     else:
-        step = workshop.current_step
         response = jsonify(
-            state=workshop.state.value,
-            step=step.id if step is not None and workshop.is_open else None,
+            state=state.value,
+            step=step_id if state is WorkshopState.OPEN else None,
             url=url_for("live.step"),
         )
     response.set_etag(etag, weak=True)
