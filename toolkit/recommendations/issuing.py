@@ -141,7 +141,6 @@ def start(job_id: int) -> None:
 class _Rendered:
     kind: DocumentKind
     language: str
-    filename: str
     pdf: bytes
     pages: int
     addressee_id: int | None = None
@@ -254,7 +253,6 @@ def _render(job: IssueJob, template: str, context: dict, kind: DocumentKind, lan
     return _Rendered(
         kind=kind,
         language=language,
-        filename="",
         pdf=result.pdf,
         pages=result.pages,
         addressee_id=context.get("addressee_id"),
