@@ -65,10 +65,11 @@ def territory_language() -> str:
     return current_app.config["DEFAULT_LOCALE"]
 
 
-def fallback_languages(default: str | None = None) -> list[str]:
-    """Where to look, in order: the page's language, the territory's, the site's, then every other."""
+def fallback_languages(default: str | None = None, language: str | None = None) -> list[str]:
+    """Where to look, in order: the reader's language (the page's by default), the territory's, the site's,
+    then every other."""
     order = [
-        page_language(),
+        language or page_language(),
         default or territory_language(),
         current_app.config["DEFAULT_LOCALE"],
         *LANGUAGES,
@@ -76,13 +77,16 @@ def fallback_languages(default: str | None = None) -> list[str]:
     return [code for code in dict.fromkeys(order) if code]
 
 
-def localize(texts: Mapping[str, str] | str | None, default: str | None = None) -> Localized:
-    """The text to show on this page, falling back visibly when the page's language has none."""
+def localize(
+    texts: Mapping[str, str] | str | None, default: str | None = None, language: str | None = None
+) -> Localized:
+    """The text to show on this page (or to a reader of ``language``), falling back visibly when that language
+    has none."""
     if texts is None:
         return Localized("", None)
     if isinstance(texts, str):
         return Localized(texts, None)
-    wanted = fallback_languages(default)
+    wanted = fallback_languages(default, language)
     for code in [*wanted, *texts]:
         if (texts.get(code) or "").strip():
             return Localized(texts[code], code)

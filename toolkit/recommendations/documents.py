@@ -25,6 +25,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User
 from ..barriers.models import Barrier, BarrierStatus, BarrierSupport
+from ..content import localize
 from ..extensions import db
 from ..i18n import html_language, text_direction
 from ..markup import render_markdown
@@ -32,8 +33,7 @@ from ..processes.labels import FREQUENCIES, PARTICIPANT_ROLES, SEVERITIES
 from ..processes.models import Participant, Process, Workshop
 from ..territories.labels import ORGANISATION_KINDS
 from ..translating.models import SourceKind, TextTranslation
-from ..translating.operations import may_stand_in
-from ..translating.sources import SOURCES
+from ..translating.operations import reviewed_translations
 from ..web import language_names
 from . import operations
 from .labels import PRINCIPLES, PRIORITIES
@@ -123,9 +123,9 @@ def document_set(
     fallback = territory.default_locale
     with force_locale(language):
         recommendations = operations.recommendations_of(process)
-        translations = _reviewed(SourceKind.RECOMMENDATION, recommendations, language)
+        translations = reviewed_translations(SourceKind.RECOMMENDATION, recommendations, language)
         quotes = operations.quotes_shown_of(recommendations)
-        quote_translations = _reviewed(
+        quote_translations = reviewed_translations(
             SourceKind.QUOTE, [quote for shown in quotes.values() for quote in shown], language
         )
         barriers = db.session.scalars(
@@ -134,7 +134,7 @@ def document_set(
             .options(selectinload(Barrier.categories), selectinload(Barrier.service))
             .order_by(Barrier.service_id, Barrier.id)
         ).all()
-        barrier_translations = _reviewed(SourceKind.BARRIER, barriers, language)
+        barrier_translations = reviewed_translations(SourceKind.BARRIER, barriers, language)
         supports = dict(
             db.session.execute(
                 select(BarrierSupport.barrier_id, func.count())
@@ -298,19 +298,6 @@ def _by_language(participants, barriers, language: str) -> list[dict]:
     ]
 
 
-def _reviewed(kind: SourceKind, records: list, language: str) -> dict[int, TextTranslation]:
-    """The reviewed translations into ``language`` that may stand in for these records, by record id."""
-    source = SOURCES[kind]
-    wanted = {record.id: record for record in records if source.needs(record, language)}
-    if not wanted:
-        return {}
-    return {
-        translation.source_id: translation
-        for translation in db.session.scalars(may_stand_in(kind, sorted(wanted), language))
-        if translation.source_texts == source.texts(wanted[translation.source_id])
-    }
-
-
 def _written(record, fields: tuple[str, ...], translation: TextTranslation | None) -> dict:
     """The fields of ``record`` as the document shows them: translated when it may, else as written."""
     if translation is not None:
@@ -326,14 +313,10 @@ def _written(record, fields: tuple[str, ...], translation: TextTranslation | Non
 
 
 def _in_language(texts: Mapping[str, str] | str | None, language: str, fallback: str) -> dict:
-    """A text written per language, in ``language`` or else ``fallback`` or any, with the language it is in."""
-    if isinstance(texts, str):
-        return {"name": texts, "lang": html_language(fallback), "dir": text_direction(fallback)}
-    texts = texts or {}
-    for code in [language, fallback, *texts]:
-        if (texts.get(code) or "").strip():
-            return {"name": texts[code], "lang": html_language(code), "dir": text_direction(code)}
-    return {"name": "", "lang": "und", "dir": "ltr"}
+    """A text written per language, for a reader of ``language``, with the language it is in."""
+    chosen = localize(texts, default=fallback, language=language)
+    written_in = chosen.language or (fallback if chosen.text else "und")
+    return {"name": chosen.text, "lang": html_language(written_in), "dir": text_direction(written_in)}
 
 
 def names_list(names: list[str], language: str, written_in: str) -> Markup:

@@ -62,15 +62,16 @@ def running_job(process: Process) -> IssueJob | None:
         .where(IssueJob.process_id == process.id, IssueJob.state == IssueState.RENDERING)
         .order_by(IssueJob.id.desc())
     )
-    if job is not None and is_stale(job):
-        finish(job, IssueState.FAILED, FAILURE_INTERRUPTED)
-        return None
-    return job
+    return None if job is None or given_up(job) else job
 
 
-def is_stale(job: IssueJob) -> bool:
+def given_up(job: IssueJob) -> bool:
+    """Mark a rendering job whose worker went silent as failed (interrupted); True if it was."""
     last = _aware(job.heartbeat_at or job.requested_at)
-    return job.state is IssueState.RENDERING and last is not None and now() - last > STALE_AFTER
+    if job.state is IssueState.RENDERING and last is not None and now() - last > STALE_AFTER:
+        finish(job, IssueState.FAILED, FAILURE_INTERRUPTED)
+        return True
+    return False
 
 
 def finish(job: IssueJob, state: IssueState, failure: str | None = None) -> None:

@@ -169,8 +169,7 @@ def quotable(recommendation: Recommendation) -> list[Testimony]:
 def quotes_shown(recommendation: Recommendation) -> list[Quote]:
     """Its quotes whose testimony may still be quoted and still stands behind its evidence: a quote whose author
     took the permission back, or whose barrier left the recommendation, is never shown or printed."""
-    allowed = {testimony.id for testimony in _may_be_quoted(recommendation)}
-    return [quote for quote in recommendation.quotes if quote.testimony_id in allowed]
+    return quotes_shown_of([recommendation])[recommendation.id]
 
 
 def quotes_shown_of(recommendations: list[Recommendation]) -> dict[int, list[Quote]]:

@@ -3,6 +3,8 @@ what changed between them, and the stored documents to download."""
 
 from __future__ import annotations
 
+import base64
+
 from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -14,9 +16,9 @@ from ..access import Permission, access, form_page
 from ..extensions import db
 from ..forms import form_status
 from ..processes.models import Process
-from . import documents, issuing, operations
+from . import documents, issuing
 from .forms import IssueForm
-from .models import DocumentIssue, IssuedDocument, IssueJob, IssueState
+from .models import DocumentIssue, IssuedDocument, IssueJob, IssueState, Recommendation
 
 bp = Blueprint("versions", __name__, url_prefix="/t/<territory_slug>")
 
@@ -42,8 +44,7 @@ def _job(process: Process, job_id: int) -> IssueJob:
     job = db.get_or_404(IssueJob, job_id)
     if job.process_id != process.id:
         abort(404)
-    if issuing.is_stale(job):
-        issuing.finish(job, IssueState.FAILED, issuing.FAILURE_INTERRUPTED)
+    if issuing.given_up(job):
         db.session.commit()
     return job
 
@@ -73,7 +74,9 @@ def _page(process: Process, form: IssueForm, status: int = 200):
         }
         for issue, older in zip(issues, [*issues[1:], None][: len(issues)], strict=True)
     ]
-    drafts = operations.recommendations_of(process)
+    addressees = db.session.scalars(
+        select(Recommendation.addressee_id).where(Recommendation.process_id == process.id)
+    ).all()
     running = issuing.running_job(process)
     db.session.commit()  # a stale job found on the way is marked failed
     return render_template(
@@ -83,8 +86,8 @@ def _page(process: Process, form: IssueForm, status: int = 200):
         form=form,
         running=running,
         next_number=issuing.next_number(process),
-        has_recommendations=bool(drafts),
-        without_addressee=sum(1 for r in drafts if r.addressee_id is None),
+        has_recommendations=bool(addressees),
+        without_addressee=addressees.count(None),
     ), status
 
 
@@ -95,7 +98,10 @@ def issue(process_id: int):
     """Start issuing the next version; the documents are rendered in the background."""
     process = _process(process_id)
     form = _issue_form(process)
-    if not operations.recommendations_of(process):
+    if (
+        db.session.scalar(select(Recommendation.id).where(Recommendation.process_id == process.id).limit(1))
+        is None
+    ):
         form.form_errors.append(_("There is no recommendation to issue yet."))
         return _page(process, form, 422)
     if not form.validate_on_submit():
@@ -173,6 +179,4 @@ def download(document_id: int):
 
 
 def _base64(hex_digest: str) -> str:
-    import base64
-
     return base64.b64encode(bytes.fromhex(hex_digest)).decode()

@@ -329,12 +329,20 @@ def reviewed_translation(record, language: str, kind: SourceKind | None = None) 
     stand in for it, if any: reviewed by a person and made from the original as it is now. Documents and public
     pages use nothing else."""
     source = SOURCES[kind] if kind is not None else SOURCES_BY_MODEL[type(record)]
-    if not source.needs(record, language):
-        return None
-    translation = db.session.scalar(may_stand_in(source.kind, [record.id], language))
-    return (
-        translation if translation is not None and translation.source_texts == source.texts(record) else None
-    )
+    return reviewed_translations(source.kind, [record], language).get(record.id)
+
+
+def reviewed_translations(kind: SourceKind, records, language: str) -> dict[int, TextTranslation]:
+    """:func:`reviewed_translation` of many records of one kind, by record id, in one query."""
+    source = SOURCES[kind]
+    wanted = {record.id: record for record in records if source.needs(record, language)}
+    if not wanted:
+        return {}
+    return {
+        translation.source_id: translation
+        for translation in db.session.scalars(may_stand_in(kind, sorted(wanted), language))
+        if translation.source_texts == source.texts(wanted[translation.source_id])
+    }
 
 
 @event.listens_for(Session, "before_flush")
