@@ -62,6 +62,18 @@ class User(UserMixin, db.Model):
     def has_password(self) -> bool:
         return bool(self.password_hash)
 
+    def organisation_in(self, territory: Territory | int) -> Organisation | None:
+        """The organisation the person works for in ``territory`` (a territory or its id), if any.
+
+        A person may work for one organisation in each territory they take part in; their organisation in
+        another territory is never theirs here.
+        """
+        territory_id = territory if isinstance(territory, int) else territory.id
+        organisation = self.organisation
+        if organisation is None or organisation.territory_id != territory_id:
+            return None
+        return organisation
+
     def roles_in(self, territory: Territory) -> list[Role]:
         return sorted(a.role for a in self.role_assignments if a.territory_id == territory.id)
 

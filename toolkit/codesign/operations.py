@@ -149,8 +149,9 @@ def may_edit(user, permissions: frozenset[Permission], proposal: Proposal) -> bo
         return True
     if Permission.WRITE_PROPOSALS not in permissions:
         return False
+    organisation = user.organisation_in(proposal.territory_id)
     return proposal.author_id == user.id or (
-        user.organisation_id is not None and proposal.organisation_id == user.organisation_id
+        organisation is not None and proposal.organisation_id == organisation.id
     )
 
 
@@ -169,8 +170,9 @@ def assessable_services(proposal: Proposal, user, permissions: frozenset[Permiss
     services = services_of(proposal)
     if Permission.RUN_WORKSHOPS in permissions:
         return services
-    if Permission.ASSESS_FEASIBILITY in permissions and user.organisation_id is not None:
-        return [service for service in services if service.owner_id == user.organisation_id]
+    organisation = user.organisation_in(proposal.territory_id)
+    if Permission.ASSESS_FEASIBILITY in permissions and organisation is not None:
+        return [service for service in services if service.owner_id == organisation.id]
     return []
 
 

@@ -87,6 +87,12 @@ def _proposal_form(process: Process, **kwargs) -> ProposalForm:
     return ProposalForm(barriers=operations.addressable_barriers(process), **kwargs)
 
 
+def _own_organisation_id() -> int | None:
+    """The organisation the person writes for in this territory, if any."""
+    organisation = current_user.organisation_in(g.territory)
+    return organisation.id if organisation is not None else None
+
+
 def _write_new(process: Process, template: str, workshop: Workshop | None = None, **context):
     """The form of a new proposal, and its storing."""
     form = _proposal_form(process)
@@ -94,7 +100,7 @@ def _write_new(process: Process, template: str, workshop: Workshop | None = None
         territory_id=process.territory_id,
         process_id=process.id,
         workshop_id=workshop.id if workshop is not None else None,
-        organisation_id=None if workshop is not None else current_user.organisation_id,
+        organisation_id=None if workshop is not None else _own_organisation_id(),
         entered_by_facilitator=workshop is not None,
     )
     if form.validate_on_submit() and store_once(form, proposal, editor_id=current_user.id):
@@ -178,7 +184,9 @@ def record_feasibility(proposal_id: int):
                 competent_service=form.chosen_competent_service,
                 competent_body=form.competent_body.data or "",
                 comment=form.comment.data or "",
-                organisation=(form.chosen_organisation if form.on_behalf else current_user.organisation),
+                organisation=(
+                    form.chosen_organisation if form.on_behalf else current_user.organisation_in(g.territory)
+                ),
                 recorded_by_id=current_user.id,
                 on_behalf=form.on_behalf,
             )

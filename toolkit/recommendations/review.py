@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import secrets
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -53,9 +53,7 @@ REVIEWING_KINDS = (OrganisationKind.ASSOCIATION, OrganisationKind.THIRD_SECTOR)
 
 def _organisation(required: bool = True) -> Organisation | None:
     """The association the member reviews for; a person without one cannot speak for any."""
-    organisation = (
-        db.session.get(Organisation, current_user.organisation_id) if current_user.organisation_id else None
-    )
+    organisation = current_user.organisation_in(g.territory)
     if organisation is not None and organisation.kind not in REVIEWING_KINDS:
         organisation = None
     if organisation is None and required:

@@ -591,8 +591,8 @@ def _pdf(data: bytes, filename: str):
 def organisation_input(process_id: int):
     """An association sends barriers before or after the workshops, and follows what became of them."""
     process = db.get_or_404(Process, process_id, options=[selectinload(Process.services)])
-    organisation = current_user.organisation
-    if organisation is None or organisation.territory_id != g.territory.id:
+    organisation = current_user.organisation_in(g.territory)
+    if organisation is None:
         if request.method == "POST":
             csrf.protect()  # a forged request is refused as such, whoever sends it
         return render_template("workshops/no_organisation.html", process=process), 403
