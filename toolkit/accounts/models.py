@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask import current_app
@@ -40,11 +41,27 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     #: Last successful login.
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: Part of every session and stay-logged-in cookie of the account; a new value ends them all (log out,
+    #: password change or reset, second factor turned on, deactivation).
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: new_session_token())
+    #: Secret of the authenticator app (TOTP, base32); empty while the account has no second factor.
+    totp_secret: Mapped[str] = mapped_column(String(64), default="")
+    #: When the second factor was turned on.
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The 30-second time step of the last code accepted, so that a code seen over a shoulder cannot be replayed.
+    totp_last_step: Mapped[int | None]
 
     organisation: Mapped[Organisation | None] = relationship()
     role_assignments: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
+
+    def get_id(self) -> str:  # Flask-Login: what the session and the stay-logged-in cookie carry
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def has_two_factor(self) -> bool:
+        return bool(self.totp_secret)
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(
@@ -84,6 +101,26 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that stands in for the authenticator app (a lost phone); only its hash is kept."""
+
+    __tablename__ = "recovery_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Whose code it is.
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the code (80 random bits, so a fast hash is enough).
+    code_hash: Mapped[str] = mapped_column(String(64))
+    #: When it was used to log in; a used code is never accepted again.
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: When it was made.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class RoleAssignment(db.Model):

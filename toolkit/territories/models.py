@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Column, DateTime, ForeignKey, Integer, String, Table, Text, func
+from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..access import TerritoryScoped
@@ -37,6 +37,8 @@ class Territory(db.Model):
     default_locale: Mapped[str] = mapped_column(String(10), default="it")
     #: What participants agree to before taking part (what is kept, for how long, who sees it), per language.
     consent_text: Mapped[dict[str, str]] = mapped_column(TranslatedText, default=dict)
+    #: Whether the territory's coordinators must log in with a second factor (an authenticator app).
+    require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Months after a process ends before its participants' data is purged (``flask purge``).
     retention_months: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     #: When the territory was created.
