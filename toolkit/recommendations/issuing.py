@@ -29,7 +29,8 @@ from ..processes.models import Process
 from . import documents
 from .models import DocumentIssue, DocumentKind, IssuedDocument, IssueJob, IssueState
 
-#: A job whose worker has said nothing for this long is taken to have died with its process (a restart).
+#: A job whose worker has said nothing for this long is taken to have died with its process: the last resort when
+#: that process is on another machine, so that whether it is alive cannot be told (see :func:`worker_died`).
 STALE_AFTER = timedelta(minutes=10)
 
 #: Why issuing failed, as the facilitator reads it (views translate these).
@@ -56,7 +57,7 @@ def _aware(moment: datetime | None) -> datetime | None:
 
 
 def running_job(process: Process) -> IssueJob | None:
-    """The job issuing ``process`` now, if any; one whose worker went silent is marked failed on the way."""
+    """The job issuing ``process`` now, if any; one whose worker died or went silent is marked failed on the way."""
     job = db.session.scalar(
         select(IssueJob)
         .where(IssueJob.process_id == process.id, IssueJob.state == IssueState.RENDERING)
@@ -66,12 +67,41 @@ def running_job(process: Process) -> IssueJob | None:
 
 
 def given_up(job: IssueJob) -> bool:
-    """Mark a rendering job whose worker went silent as failed (interrupted); True if it was."""
+    """Mark a rendering job as failed (interrupted) when the process rendering it is known to have ended, or,
+    as a last resort for a process on another machine, when it went silent; True if it was."""
+    if job.state is not IssueState.RENDERING:
+        return False
     last = _aware(job.heartbeat_at or job.requested_at)
-    if job.state is IssueState.RENDERING and last is not None and now() - last > STALE_AFTER:
+    if worker_died(job) or (last is not None and now() - last > STALE_AFTER):
         finish(job, IssueState.FAILED, FAILURE_INTERRUPTED)
         return True
     return False
+
+
+def worker_died(job: IssueJob) -> bool:
+    """True when the process that took ``job`` has certainly ended (see :func:`toolkit.background.known_dead`)."""
+    return background.known_dead(job.worker_host, job.worker_pid, job.worker_boot)
+
+
+def _take(job: IssueJob) -> None:
+    """Record that this process renders ``job``."""
+    worker = background.this_process()
+    job.worker_host, job.worker_pid, job.worker_boot = worker.host, worker.pid, worker.boot
+
+
+@background.at_start
+def recover_interrupted_jobs() -> list[int]:
+    """Mark as interrupted every rendering job whose process has ended (run when a process starts serving), so
+    that issuing can start again at once; jobs of processes still alive are left alone. Returns their ids."""
+    jobs = db.session.scalars(
+        select(IssueJob).where(IssueJob.state == IssueState.RENDERING).execution_options(all_territories=True)
+    ).all()
+    interrupted = [job.id for job in jobs if given_up(job)]
+    if interrupted:
+        current_app.logger.warning(
+            "issue jobs %s were interrupted by a restart: nothing was issued", interrupted
+        )
+    return interrupted
 
 
 def finish(job: IssueJob, state: IssueState, failure: str | None = None) -> None:
@@ -124,6 +154,7 @@ def request_issue(process: Process, languages: list[str], note: str, requested_b
         requested_by_id=requested_by_id,
         requested_at=now(),
     )
+    _take(job)  # this process's worker threads render it (see start)
     db.session.add(job)
     try:
         db.session.flush()
@@ -154,6 +185,7 @@ def run(job_id: int) -> None:
     if job is None or job.state is not IssueState.RENDERING:
         return
     process = job.process
+    _take(job)
     try:
         number = next_number(process)
         issued_at = now()

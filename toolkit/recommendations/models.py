@@ -233,6 +233,13 @@ class IssueJob(TerritoryScoped, db.Model):
     #: The last time the worker said it was alive (set at each document), and when it ended.
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    #: The process rendering it (host name, pid, and which run of that pid: see toolkit.background), so that a
+    #: job whose process died is known to be interrupted at once, while another live process's job is left alone.
+    worker_host: Mapped[str | None] = mapped_column(String(255))
+    #: Its process number on that host.
+    worker_pid: Mapped[int | None] = mapped_column(Integer)
+    #: Which run of that process number it was.
+    worker_boot: Mapped[str | None] = mapped_column(String(200))
     #: The version it issued, once done.
     issue_id: Mapped[int | None] = mapped_column(ForeignKey("document_issues.id", ondelete="SET NULL"))
 
