@@ -102,6 +102,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
+    from .answers.views import bp as answers_bp
     from .codesign.live import bp as codesign_live_bp
     from .codesign.views import bp as codesign_bp
     from .main.views import bp as main_bp
@@ -133,5 +134,6 @@ def _register_blueprints(app: Flask) -> None:
         recommendations_bp,
         review_bp,
         versions_bp,
+        answers_bp,
     ):
         app.register_blueprint(blueprint)

@@ -37,7 +37,14 @@ TERRITORY_ROLES = tuple(role for role in Role if role is not Role.NETWORK_COORDI
 class Permission(enum.StrEnum):
     """What a person may do inside one territory."""
 
+    #: The territory's shared pages: its dashboard, the catalogue of services and barrier categories, the
+    #: organisations, the consent text and the workshop steps.
     VIEW_TERRITORY = "view_territory"
+    #: The processes: workshops, evidence and testimonies, proposals, synthesis, draft recommendations, issued
+    #: versions and every document.
+    VIEW_PROCESSES = "view_processes"
+    #: The issued recommendations addressed to one's own organisation, and its letters.
+    RECEIVE_RECOMMENDATIONS = "receive_recommendations"
     MANAGE_CATALOGUE = "manage_catalogue"
     MANAGE_ORGANISATIONS = "manage_organisations"
     MANAGE_PEOPLE = "manage_people"
@@ -54,6 +61,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.FACILITATOR: frozenset(
         {
             Permission.VIEW_TERRITORY,
+            Permission.VIEW_PROCESSES,
             Permission.RUN_WORKSHOPS,
             Permission.SUBMIT_INPUT,
             Permission.WRITE_PROPOSALS,
@@ -62,17 +70,30 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TRANSLATE,
         }
     ),
+    # Members send their organisation's input and review the drafts in its name (toolkit.recommendations.review).
     Role.ASSOCIATION_MEMBER: frozenset(
-        {Permission.VIEW_TERRITORY, Permission.SUBMIT_INPUT, Permission.WRITE_PROPOSALS}
+        {
+            Permission.VIEW_TERRITORY,
+            Permission.VIEW_PROCESSES,
+            Permission.SUBMIT_INPUT,
+            Permission.WRITE_PROPOSALS,
+        }
     ),
     # Operators assess feasibility only for the services their organisation runs (see toolkit.codesign).
     Role.OPERATOR: frozenset(
-        {Permission.VIEW_TERRITORY, Permission.WRITE_PROPOSALS, Permission.ASSESS_FEASIBILITY}
+        {
+            Permission.VIEW_TERRITORY,
+            Permission.VIEW_PROCESSES,
+            Permission.WRITE_PROPOSALS,
+            Permission.ASSESS_FEASIBILITY,
+        }
     ),
-    Role.TRANSLATOR: frozenset({Permission.VIEW_TERRITORY, Permission.TRANSLATE}),
-    Role.ADDRESSEE: frozenset({Permission.VIEW_TERRITORY}),
+    Role.TRANSLATOR: frozenset({Permission.VIEW_TERRITORY, Permission.VIEW_PROCESSES, Permission.TRANSLATE}),
+    # The bodies recommendations are addressed to read what is addressed to them, not how the process got there:
+    # no evidence, testimonies, proposals or drafts, and no other body's letter (see toolkit.answers).
+    Role.ADDRESSEE: frozenset({Permission.VIEW_TERRITORY, Permission.RECEIVE_RECOMMENDATIONS}),
     # Network coordinators read across the territories of their network; they manage nothing inside them.
-    Role.NETWORK_COORDINATOR: frozenset({Permission.VIEW_TERRITORY}),
+    Role.NETWORK_COORDINATOR: frozenset({Permission.VIEW_TERRITORY, Permission.VIEW_PROCESSES}),
 }
 
 

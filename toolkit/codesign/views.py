@@ -54,7 +54,7 @@ def _proposal(proposal_id: int) -> Proposal:
 
 
 @bp.get("/processes/<int:process_id>/proposals")
-@access(Permission.VIEW_TERRITORY)
+@access(Permission.VIEW_PROCESSES)
 def proposals(process_id: int):
     """Every proposal of a process, with the barriers it answers and what operators said of it."""
     process = _process(process_id)
@@ -129,7 +129,7 @@ def type_in_proposal(workshop_id: int):
 
 
 @bp.get("/proposals/<int:proposal_id>")
-@access(Permission.VIEW_TERRITORY)
+@access(Permission.VIEW_PROCESSES)
 def proposal(proposal_id: int):
     """One proposal: what it changes, the barriers behind it, the feasibility history, and the form to add to it."""
     item = _readable(_proposal(proposal_id))
@@ -263,7 +263,7 @@ def reopen_vote(workshop_id: int, step_id: int):
 
 
 @bp.get("/processes/<int:process_id>/synthesis")
-@access(Permission.VIEW_TERRITORY)
+@access(Permission.VIEW_PROCESSES)
 def synthesis(process_id: int):
     """Per service: barriers, the proposals answering them, feasibility and priority; unanswered barriers flagged."""
     process = _process(process_id)
@@ -288,7 +288,7 @@ def _cell(value) -> str:
 
 
 @bp.get("/processes/<int:process_id>/synthesis.csv")
-@access(Permission.VIEW_TERRITORY)
+@access(Permission.VIEW_PROCESSES)
 def synthesis_csv(process_id: int):
     """The synthesis for the steering group: one row per barrier and proposal answering it (a barrier no
     proposal answers has one row, flagged)."""

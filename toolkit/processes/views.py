@@ -18,7 +18,7 @@ bp = Blueprint("processes", __name__, url_prefix="/t/<territory_slug>/processes"
 
 
 @bp.get("/")
-@access(Permission.VIEW_TERRITORY)
+@access(Permission.VIEW_PROCESSES)
 def processes():
     items = db.session.scalars(
         db.select(Process).options(selectinload(Process.workshops)).order_by(Process.starts_on.desc())
@@ -27,7 +27,7 @@ def processes():
 
 
 @bp.get("/<int:process_id>")
-@access(Permission.VIEW_TERRITORY)
+@access(Permission.VIEW_PROCESSES)
 def process(process_id: int):
     """A process: its workshops, its services, and the evidence gathered per service."""
     item = db.get_or_404(

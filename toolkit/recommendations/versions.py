@@ -50,7 +50,7 @@ def _job(process: Process, job_id: int) -> IssueJob:
 
 
 @bp.get("/processes/<int:process_id>/versions")
-@access(Permission.VIEW_TERRITORY)
+@access(Permission.VIEW_PROCESSES)
 def versions(process_id: int):
     process = _process(process_id)
     return _page(process, _issue_form(process))
@@ -122,7 +122,7 @@ def issue(process_id: int):
 
 
 @bp.get("/processes/<int:process_id>/versions/jobs/<int:job_id>")
-@access(Permission.VIEW_TERRITORY)
+@access(Permission.VIEW_PROCESSES)
 def job(process_id: int, job_id: int):
     """How far issuing has gone; the page follows by itself, and says how it ended."""
     process = _process(process_id)
@@ -139,7 +139,7 @@ def job(process_id: int, job_id: int):
 
 
 @bp.get("/processes/<int:process_id>/versions/jobs/<int:job_id>/progress")
-@access(Permission.VIEW_TERRITORY)
+@access(Permission.VIEW_PROCESSES)
 def job_progress(process_id: int, job_id: int):
     process = _process(process_id)
     job = _job(process, job_id)
@@ -165,10 +165,13 @@ def _progress_message(job: IssueJob) -> str:
 
 
 @bp.get("/documents/<int:document_id>.pdf")
-@access(Permission.VIEW_TERRITORY)
+@access(Permission.VIEW_PROCESSES)
 def download(document_id: int):
+    return stored_pdf(db.get_or_404(IssuedDocument, document_id))
+
+
+def stored_pdf(document: IssuedDocument):
     """An issued document exactly as it was stored, under its file name, with its SHA-256 as the entity tag."""
-    document = db.get_or_404(IssuedDocument, document_id)
     response = make_response(document.pdf)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'attachment; filename="{document.filename}"'

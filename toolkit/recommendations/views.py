@@ -54,7 +54,7 @@ def _recommendation(recommendation_id: int) -> Recommendation:
 
 
 @bp.get("/processes/<int:process_id>/recommendations")
-@access(Permission.VIEW_TERRITORY)
+@access(Permission.VIEW_PROCESSES)
 def recommendations(process_id: int):
     """The recommendations of a process, in the order of the documents."""
     process = _process(process_id)
@@ -188,7 +188,7 @@ def delete_recommendation(recommendation_id: int):
 
 
 @bp.get("/processes/<int:process_id>/recommendations/report.pdf")
-@access(Permission.VIEW_TERRITORY)
+@access(Permission.VIEW_PROCESSES)
 @limiter.limit(
     lambda: current_app.config["PREVIEW_LIMIT"], key_func=lambda: f"preview:{current_user.get_id()}"
 )
@@ -211,7 +211,7 @@ def report_preview(process_id: int):
 
 
 @bp.get("/recommendations/<int:recommendation_id>")
-@access(Permission.VIEW_TERRITORY)
+@access(Permission.VIEW_PROCESSES)
 def recommendation(recommendation_id: int):
     """One recommendation as the documents will present it, with the quotes it may carry."""
     item = _recommendation(recommendation_id)
