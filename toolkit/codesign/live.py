@@ -17,6 +17,7 @@ from ..workshops.live import (
     _step_page,
     _typed_texts,
     _workshop,
+    confirm_withdrawal,
     own_contribution,
     send_ballot,
     typed_dots,
@@ -101,17 +102,25 @@ def edit_proposal(proposal_id: int):
     return (page[0], 409) if edit.conflict is not None else page
 
 
-@bp.post("/w/<workshop_code>/proposals/<int:proposal_id>/withdraw")
+@bp.route("/w/<workshop_code>/proposals/<int:proposal_id>/withdraw", methods=["GET", "POST"])
 @access(Rule.PARTICIPANT)
 def withdraw_proposal(proposal_id: int):
+    """Withdraw a proposal: first what withdrawing does (and whether issued documents stand on it), then the
+    button that erases its words."""
+    from ..retention.operations import withdraw_proposal as withdraw_and_erase
+
     participant, answer = _participant_or_join()
     if answer is not None:
         return answer
     proposal = own_contribution(Proposal, proposal_id, participant)
-    operations.set_proposal_status(proposal, ProposalStatus.WITHDRAWN)
-    db.session.commit()
-    flash(_("Your contribution is withdrawn. Nobody will see it any more."), "success")
-    return redirect(url_for("live.mine"))
+    return confirm_withdrawal(
+        proposal,
+        withdrawn=proposal.status is ProposalStatus.WITHDRAWN,
+        withdraw=lambda: withdraw_and_erase(proposal),
+        action=url_for("codesign_live.withdraw_proposal", proposal_id=proposal.id),
+        workshop=_workshop(),
+        participant=participant,
+    )
 
 
 @bp.post("/w/<workshop_code>/proposal-votes")

@@ -409,7 +409,17 @@ def snapshot(process: Process) -> dict:
     """The recommendations of ``process`` as written (no translation), to be stored with an issued version."""
     recommendations = operations.recommendations_of(process)
     quotes = operations.quotes_shown_of(recommendations)
+    described = db.session.scalars(
+        select(Barrier.id).where(Barrier.process_id == process.id, Barrier.status.in_(BarrierStatus.visible()))
+    ).all()
     return {
+        # Which contributions the documents print or stand on, so that their authors are told before they
+        # withdraw them (see toolkit.retention): barriers described, testimonies quoted, proposals behind them.
+        "sources": {
+            "barriers": sorted(described),
+            "testimonies": sorted({q.testimony_id for shown in quotes.values() for q in shown}),
+            "proposals": sorted({p.id for r in recommendations for p in operations.proposals_shown(r)}),
+        },
         "recommendations": [
             {
                 "id": r.id,

@@ -617,3 +617,26 @@ def _organisation_form(process: Process):
     from .forms import BarrierForm
 
     return BarrierForm(services=services_in_scope(process), categories=_categories())
+
+
+@bp.route("/processes/<int:process_id>/our-input/<int:barrier_id>/withdraw", methods=["GET", "POST"])
+@access(Permission.SUBMIT_INPUT)
+def withdraw_organisation_barrier(process_id: int, barrier_id: int):
+    """An association withdraws a barrier it sent: the page says first what withdrawing does (and whether issued
+    documents already hold it); the button erases its words."""
+    from .live import confirm_withdrawal
+
+    barrier = db.get_or_404(Barrier, barrier_id)
+    organisation = current_user.organisation_in(g.territory)
+    if barrier.process_id != process_id or organisation is None or barrier.organisation_id != organisation.id:
+        abort(404)
+    return confirm_withdrawal(
+        barrier,
+        withdrawn=barrier.status is BarrierStatus.WITHDRAWN,
+        withdraw=lambda: operations.withdraw_barrier(barrier, None),
+        action=url_for("workshops.withdraw_organisation_barrier", process_id=process_id, barrier_id=barrier.id),
+        back=url_for("workshops.organisation_input", process_id=process_id),
+        template="workshops/withdraw.html",
+        process=barrier.process,
+        organisation=organisation,
+    )

@@ -25,9 +25,10 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import get_locale, ngettext
+from flask_babel import format_date, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_wtf.csrf import validate_csrf
+from limits import parse_many
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -75,28 +76,23 @@ def anonymous_address_key() -> str:
     return hashlib.sha256(f"{secret}|{address}".encode()).hexdigest()[:24]
 
 
-def _join_failure_limit() -> str:
-    return current_app.config["JOIN_FAILURE_LIMIT"]
+def wrong_code_limited() -> bool:
+    """Count a wrong code (workshop or return code) from this network address; True once the address has sent
+    more than ``JOIN_FAILURE_LIMIT`` of them. Right codes are never counted nor refused: a whole room behind one
+    Wi-Fi joins whatever the typos of a few."""
+    if not limiter.enabled:
+        return False
+    key = anonymous_address_key()
+    allowed = True
+    for limit in parse_many(current_app.config["JOIN_FAILURE_LIMIT"]):
+        allowed = limiter.limiter.hit(limit, "codes", key) and allowed
+    return not allowed
 
 
-def _failed(response) -> bool:
-    return response.status_code == 404
-
-
-def _too_many(_limit):
-    form = JoinCodeForm()
+def _too_many(form=None, template: str = "live/enter_code.html"):
+    form = form or JoinCodeForm(formdata=None)
     form.form_errors.append(_("Too many wrong codes from this network. Please wait a minute and try again."))
-    return make_response(render_template("live/enter_code.html", form=form), 429)
-
-
-#: Wrong codes (workshop or return codes) count together, per network address.
-join_attempts = limiter.shared_limit(
-    _join_failure_limit,
-    scope="codes",
-    key_func=anonymous_address_key,
-    deduct_when=_failed,
-    on_breach=_too_many,
-)
+    return make_response(render_template(template, form=form), 429)
 
 
 def current_participant(workshop: Workshop) -> Participant | None:
@@ -169,7 +165,6 @@ def _typed_texts() -> list[str]:
 @bp.route("/join", methods=["GET", "POST"])
 @access(Rule.PUBLIC)
 @form_page
-@join_attempts
 def enter_code():
     """Type the code shown in the room."""
     if request.method == "GET" and "code" in request.args:
@@ -180,6 +175,8 @@ def enter_code():
         load_workshop(form.code.data)
         if g.workshop is not None:
             return redirect(url_for("live.join", workshop_code=g.workshop.join_code))
+        if wrong_code_limited():
+            return _too_many(form)
         form.code.errors.append(_("No workshop has this code. Check the letters and try again."))
         return render_template("live/enter_code.html", form=form), 404
     return render_form("live/enter_code.html", form)
@@ -187,12 +184,13 @@ def enter_code():
 
 @bp.get("/w/<workshop_code>")
 @access(Rule.PUBLIC)
-@join_attempts
 def join():
     """Where the QR code and the join link lead: choose a language, then read the consent."""
     workshop = g.get("workshop")
     if workshop is None:
         form = JoinCodeForm(data={"code": g.get("workshop_code", "")})
+        if wrong_code_limited():
+            return _too_many(form)
         form.code.errors = [_("No workshop has this code. Check the letters and try again.")]
         return render_template("live/enter_code.html", form=form), 404
     g.scope = (workshop.territory_id,)
@@ -591,18 +589,57 @@ def edit_barrier(barrier_id: int):
     return render_form("live/barrier_edit.html", form, workshop=workshop, barrier=barrier)
 
 
-@bp.post("/w/<workshop_code>/barriers/<int:barrier_id>/withdraw")
+@bp.route("/w/<workshop_code>/barriers/<int:barrier_id>/withdraw", methods=["GET", "POST"])
 @access(Rule.PARTICIPANT)
 def withdraw_barrier(barrier_id: int):
+    """Withdraw a barrier: the page first says what withdrawing does (and whether issued documents already hold
+    it); the button erases its words."""
     participant, answer = _participant_or_join()
     if answer is not None:
         return answer
     workshop = _workshop()
     barrier = own_contribution(Barrier, barrier_id, participant)
-    operations.withdraw_barrier(barrier, workshop)
+    return confirm_withdrawal(
+        barrier,
+        withdrawn=barrier.status is BarrierStatus.WITHDRAWN,
+        withdraw=lambda: operations.withdraw_barrier(barrier, workshop),
+        action=url_for("live.withdraw_barrier", barrier_id=barrier.id),
+        workshop=workshop,
+        participant=participant,
+    )
+
+
+def confirm_withdrawal(
+    record,
+    *,
+    withdrawn: bool,
+    withdraw,
+    action: str,
+    back: str | None = None,
+    template: str = "live/withdraw.html",
+    **context,
+):
+    """The confirmation page of a withdrawal (GET), or the withdrawal itself (POST), with a message that says
+    what became of the words and of the documents already issued."""
+    from ..retention.operations import first_issue_holding
+
+    back = back or url_for("live.mine")
+    if withdrawn:
+        flash(_("This contribution is already withdrawn: its words are erased."), "info")
+        return redirect(back)
+    issued = first_issue_holding(record)
+    if request.method == "GET":
+        return render_template(template, record=record, issued=issued, action=action, back=back, **context)
+    withdraw()
     db.session.commit()
-    flash(_("Your contribution is withdrawn. Nobody will see it any more."), "success")
-    return redirect(url_for("live.mine"))
+    message = _("Your contribution is withdrawn and its words are erased from the toolkit.")
+    if issued is not None:
+        message += " " + _(
+            "The documents already issued on %(date)s keep it as they were.",
+            date=format_date(issued.issued_at, "long"),
+        )
+    flash(message, "success")
+    return redirect(back)
 
 
 @bp.post("/w/<workshop_code>/barriers/<int:barrier_id>/support")
@@ -695,7 +732,6 @@ def issue_return_code():
 @bp.route("/return", methods=["GET", "POST"])
 @access(Rule.PUBLIC)
 @form_page
-@join_attempts
 def return_code():
     """Come back later with the return code: see and change one's contributions."""
     if request.method == "GET" and "code" in request.args:
@@ -709,6 +745,8 @@ def return_code():
             g.scope = (participant.territory_id,)
             _remember(participant)
             return redirect(url_for("live.mine", workshop_code=participant.workshop.join_code))
+        if wrong_code_limited():
+            return _too_many(form, "live/enter_return_code.html")
         form.code.errors.append(_("This return code is not known. Check the letters and try again."))
         return render_template("live/enter_return_code.html", form=form), 404
     return render_form("live/enter_return_code.html", form)

@@ -489,8 +489,10 @@ def save_barrier(
 
 
 def withdraw_barrier(barrier: Barrier, workshop: Workshop | None) -> None:
-    barrier.status = BarrierStatus.WITHDRAWN
-    barrier.updated_at = now()
+    """Its author withdraws a barrier: it counts no more, and its words are erased (see toolkit.retention)."""
+    from ..retention.operations import withdraw_barrier as withdraw_and_erase
+
+    withdraw_and_erase(barrier)
     if workshop is not None:
         bump(workshop)
 

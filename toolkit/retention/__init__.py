@@ -1,0 +1,1 @@
+"""Retention of participants' data: withdrawal that erases, the purge after a retention period, erasure and export."""
