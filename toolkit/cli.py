@@ -86,7 +86,7 @@ def create_user(email, name, password, admin, role, territory_slug, network_slug
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has territories.")
 def seed_demo(if_empty: bool) -> None:
     """Load a fictional territory with organisations, people of every role, services and workshop input."""
-    from .demo.seed import DEMO_JOIN_CODE, DEMO_LOGINS, load_demo
+    from .demo.seed import DEMO_JOIN_CODE, DEMO_LOGINS, issue_demo_version, load_demo
     from .territories.models import Territory
 
     if if_empty and db.session.scalar(db.select(Territory.id).limit(1)) is not None:
@@ -94,6 +94,7 @@ def seed_demo(if_empty: bool) -> None:
     else:
         load_demo()
         db.session.commit()
+        issue_demo_version()
         click.echo("Demo data loaded.")
     click.echo(f"Demo logins (password for all: {DEMO_LOGINS['password']}):")
     for email, role in DEMO_LOGINS["accounts"]:

@@ -22,6 +22,9 @@ ACCOUNTS = (
     ("coordinatore.lagoverde@example.org", "Stefano Barbieri", Role.COORDINATOR, "coordinator of Lagoverde"),
 )
 
+#: The body the demo's addressee works for: one demo recommendation is addressed to it.
+DEMO_ADDRESSEE = "Azienda sanitaria locale (ASL)"
+
 #: The code of the demo's open workshop, to try joining from a phone.
 DEMO_JOIN_CODE = "K7P4QX"
 
@@ -87,9 +90,33 @@ def load_demo() -> None:
                     Organisation.territory_id == main.id, Organisation.name == "Comune - Servizi demografici"
                 )
             )
+        if role is Role.ADDRESSEE:
+            # He works at the health authority, to which the demo's second recommendation is addressed.
+            user.organisation_id = db.session.scalar(
+                db.select(Organisation.id).where(
+                    Organisation.territory_id == main.id, Organisation.name == DEMO_ADDRESSEE
+                )
+            )
     db.session.flush()
     _translations(main)
     _recommendations(main)
+
+
+def issue_demo_version() -> None:
+    """Issue the demo process's recommendations as version 1, in Italian, as its facilitator would: the
+    addressee then finds the recommendation and the letter addressed to the health authority."""
+    from ..accounts.models import User
+    from ..processes.models import Process
+    from ..recommendations import issuing
+    from ..territories.models import Territory
+
+    process = db.session.scalar(
+        db.select(Process).join(Territory).where(Territory.slug == "borgo-san-vitale").order_by(Process.id)
+    )
+    facilitator = db.session.scalar(db.select(User).where(User.email == "facilitatore@example.org"))
+    job = issuing.request_issue(process, [process.territory.default_locale], "", facilitator.id)
+    db.session.commit()
+    issuing.run(job.id)  # here and now: the command ends with the version stored
 
 
 def load_demo_process(territory, associations) -> None:
@@ -374,7 +401,7 @@ def _recommendations(territory) -> None:
         t.language: t
         for t in db.session.scalars(db.select(Testimony).where(Testimony.process_id == process.id))
     }
-    addressees = (None, organisation("Azienda sanitaria locale (ASL)"))
+    addressees = (None, organisation(DEMO_ADDRESSEE))
     # The second one also rests on the barrier of the Bengali testimony (three days off work for nothing).
     extra_barriers = ([], list(testimonies["bn"].barriers))
     codesigners = (
