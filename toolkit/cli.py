@@ -24,6 +24,10 @@ def register(app: Flask) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(render_report)
     app.cli.add_command(render_letters)
+    from .backups import commands as backups
+
+    app.cli.add_command(backups.backup)
+    app.cli.add_command(backups.restore)
 
 
 @click.command("create-territory")
