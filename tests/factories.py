@@ -62,6 +62,15 @@ def organisation(territory, name: str = "Associazione di prova", kind=Organisati
     return created
 
 
+def membership(user, organisation):
+    """``user`` works for ``organisation`` (or the organisation with this id) in its territory."""
+    if isinstance(organisation, int):
+        organisation = db.session.get(Organisation, organisation)
+    accounts.set_organisation(user, organisation.territory, organisation)
+    db.session.commit()
+    return organisation
+
+
 def services_of(territory) -> list[Service]:
     return list(
         db.session.scalars(

@@ -112,6 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from .recommendations.versions import bp as versions_bp
     from .recommendations.views import bp as recommendations_bp
     from .services.views import bp as services_bp
+    from .territories.invitations import bp as invitations_bp
     from .territories.views import admin_bp, network_bp, territory_bp
     from .translating.views import bp as translating_bp
     from .workshops.cockpit import bp as workshops_bp
@@ -123,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_bp,
         network_bp,
         territory_bp,
+        invitations_bp,
         services_bp,
         processes_bp,
         agenda_bp,

@@ -69,8 +69,7 @@ def table(make):
     operations.build_agenda(workshop, list(templates))
     db.session.commit()
     operator = make.user(Role.OPERATOR, territory, email="operatrice@example.org")
-    operator.organisation_id = registry.owner_id
-    db.session.commit()
+    make.membership(operator, registry.owner_id)
     return {
         "workshop": workshop,
         "registry": registry,

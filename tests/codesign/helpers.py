@@ -46,10 +46,9 @@ def codesign_room(make, kind=StepKind.PROPOSAL_ROUND, slug: str | None = None):
     db.session.add(association)
     db.session.commit()
     operator = make.user(Role.OPERATOR, territory, email=f"operatore{territory.id}@example.org")
-    operator.organisation_id = first.owner_id
+    make.membership(operator, first.owner_id)
     member = make.user(Role.ASSOCIATION_MEMBER, territory)
-    member.organisation_id = association.id
-    db.session.commit()
+    make.membership(member, association)
     return {
         "territory": territory,
         "workshop": workshop,

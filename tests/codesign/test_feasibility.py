@@ -136,8 +136,7 @@ def test_an_operator_of_another_territory_is_refused(app, make, login):
     room = _room(make)
     other = make.territory("beta")
     outsider = make.user(Role.OPERATOR, other)
-    outsider.organisation_id = room["services"][0].owner_id
-    db.session.commit()
+    make.membership(outsider, room["services"][0].owner_id)
     client = login(outsider)
     assert client.get(f"/t/alpha/proposals/{room['first_only'].id}").status_code == 403
     assert client.get(f"/t/beta/proposals/{room['first_only'].id}").status_code == 404

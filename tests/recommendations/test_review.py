@@ -167,8 +167,7 @@ def test_members_speak_only_for_their_organisation(app, make, login):
     )
     # A facilitator working for the office the recommendation is addressed to does not endorse in its name.
     office_facilitator = room["facilitator"]
-    office_facilitator.organisation_id = room["recommendation"].addressee_id
-    db.session.commit()
+    make.membership(office_facilitator, room["recommendation"].addressee_id)
     review_page = f"/t/{slug}/processes/{room['workshop'].process_id}/review"
     assert login(office_facilitator).get(review_page).status_code == 403
     assert (

@@ -1,3 +1,5 @@
+import re
+
 from toolkit.access import Role
 from toolkit.accounts.models import User
 from toolkit.extensions import db
@@ -114,5 +116,10 @@ def test_roles_granted_through_the_people_page_open_the_territory(make, login):
         data={"name": "Laura", "email": "laura@example.org", "roles": ["operator"], "locale": "it"},
     )
     db.session.refresh(person)
+    assert person.roles_in(territory) == []  # offered, not given: the person has not accepted yet
+    holder = login(person)
+    listing = holder.get("/invitations/").get_data(as_text=True)
+    holder.post(re.search(r'action="(/invitations/\d+/accept)"', listing).group(1))
+    db.session.refresh(person)
     assert person.roles_in(territory) == [Role.OPERATOR]
-    assert login(person).get("/t/alpha/").status_code == 200
+    assert holder.get("/t/alpha/").status_code == 200

@@ -241,8 +241,7 @@ def test_an_association_sends_input_and_follows_its_status(app, make, login):
     workshop = make.live_workshop(territory)
     organisation = make.organisation(territory, name="Associazione Al Amal")
     member = make.user(Role.ASSOCIATION_MEMBER, territory)
-    member.organisation_id = organisation.id
-    db.session.commit()
+    make.membership(member, organisation)
     client = login(member)
     url = f"/t/alpha/processes/{workshop.process_id}/our-input"
     data = barrier_fields(

@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ..access import Role
 from ..database import enum_column
 from ..extensions import db
-from ..territories.models import Network, Organisation, Territory
+from ..territories.models import Membership, Network, Organisation, Territory
 
 
 class User(UserMixin, db.Model):
@@ -31,8 +31,12 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     #: Interface language chosen by the person; empty means "from the browser".
     locale: Mapped[str] = mapped_column(String(10), default="")
-    #: The organisation the person works for, if any.
-    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="SET NULL"))
+    #: The territory whose coordinator created the account by inviting a new address, if any (empty for accounts
+    #: created by a site administrator or the command line): only that territory may hand out the link that sets
+    #: the account's first password.
+    created_by_territory_id: Mapped[int | None] = mapped_column(
+        ForeignKey("territories.id", ondelete="SET NULL")
+    )
     #: Site administrators create territories and networks.
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Deactivated accounts cannot log in; their history stays.
@@ -51,7 +55,8 @@ class User(UserMixin, db.Model):
     #: The 30-second time step of the last code accepted, so that a code seen over a shoulder cannot be replayed.
     totp_last_step: Mapped[int | None]
 
-    organisation: Mapped[Organisation | None] = relationship()
+    #: The organisation the person works for in each territory (see :meth:`organisation_in`).
+    memberships: Mapped[list[Membership]] = relationship(cascade="all, delete-orphan")
     role_assignments: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
@@ -86,10 +91,10 @@ class User(UserMixin, db.Model):
         another territory is never theirs here.
         """
         territory_id = territory if isinstance(territory, int) else territory.id
-        organisation = self.organisation
-        if organisation is None or organisation.territory_id != territory_id:
-            return None
-        return organisation
+        for membership in self.memberships:
+            if membership.territory_id == territory_id:
+                return membership.organisation
+        return None
 
     def roles_in(self, territory: Territory) -> list[Role]:
         return sorted(a.role for a in self.role_assignments if a.territory_id == territory.id)

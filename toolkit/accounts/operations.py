@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
+from babel.lists import format_list
 from flask import current_app, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy.orm import joinedload
 
 from .. import audit
-from ..access import Role
+from ..access import TERRITORY_ROLES, Role
 from ..extensions import db
 from ..mail import send_mail
-from ..territories.models import Network, Territory
+from ..territories.models import Membership, Network, Organisation, Territory, TerritoryInvitation
 from .models import RoleAssignment, User
 
 #: Purposes of the links sent by e-mail, with how long each stays valid (seconds).
@@ -83,7 +85,11 @@ def _password_fingerprint(user: User) -> str:
 
 
 def make_token(user: User, purpose: tuple[str, int]) -> str:
-    return _serializer(purpose[0]).dumps({"user": user.id, "pw": _password_fingerprint(user)})
+    data = {"user": user.id, "pw": _password_fingerprint(user)}
+    if purpose is INVITATION:
+        # Bound to the territory that created the account: no other territory's link can choose its password.
+        data["t"] = user.created_by_territory_id
+    return _serializer(purpose[0]).dumps(data)
 
 
 def user_from_token(token: str, purpose: tuple[str, int]) -> User | None:
@@ -96,6 +102,8 @@ def user_from_token(token: str, purpose: tuple[str, int]) -> User | None:
         return None
     user = db.session.get(User, data.get("user"))
     if user is None or not user.active or data.get("pw") != _password_fingerprint(user):
+        return None
+    if purpose is INVITATION and (user.has_password or data.get("t") != user.created_by_territory_id):
         return None
     return user
 
@@ -123,3 +131,233 @@ def send_link(user: User, purpose: tuple[str, int]) -> tuple[str, bool]:
             )
     sent = send_mail(user.email, subject, body)
     return link, sent
+
+
+# --- organisations and territory invitations ------------------------------------------------------------------
+
+#: Purpose of the link that comes with a territory's invitation, and how long the invitation stays open.
+TERRITORY_INVITATION = ("territory-invitation", 14 * 24 * 3600)
+
+
+def set_organisation(user: User, territory: Territory, organisation: Organisation | None) -> None:
+    """Make ``organisation`` (one of ``territory``'s) the one ``user`` works for there, or none; their
+    organisations in other territories stay as they are."""
+    if organisation is not None and organisation.territory_id != territory.id:
+        raise ValueError("an organisation of another territory")
+    current = next((m for m in user.memberships if m.territory_id == territory.id), None)
+    if (current.organisation_id if current else None) == (organisation.id if organisation else None):
+        return
+    if organisation is None:
+        user.memberships.remove(current)
+    elif current is None:
+        user.memberships.append(Membership(territory_id=territory.id, organisation=organisation))
+    else:
+        current.organisation = organisation  # changed in place: one row per person and territory
+    audit.record(
+        "membership.changed",
+        user,
+        territory_id=territory.id,
+        organisation_id=organisation.id if organisation else None,
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def open_invitation(territory: Territory, user: User) -> TerritoryInvitation | None:
+    """The invitation of ``territory`` to ``user`` that is neither accepted, declined nor withdrawn."""
+    return db.session.scalar(
+        db.select(TerritoryInvitation)
+        .where(
+            TerritoryInvitation.territory_id == territory.id,
+            TerritoryInvitation.user_id == user.id,
+            TerritoryInvitation.accepted_at.is_(None),
+            TerritoryInvitation.declined_at.is_(None),
+            TerritoryInvitation.withdrawn_at.is_(None),
+        )
+        .order_by(TerritoryInvitation.id.desc())
+        .limit(1)
+        .execution_options(all_territories=True)
+    )
+
+
+def invite_to_territory(
+    territory: Territory,
+    *,
+    email: str,
+    name: str,
+    roles: list[Role],
+    organisation: Organisation | None = None,
+    locale: str = "",
+    invited_by: User | None = None,
+) -> TerritoryInvitation:
+    """Offer roles (and an organisation) in ``territory`` to whoever holds ``email``.
+
+    Everything the coordinator sees is the same whether the address has an account or not: a new address gets
+    an account without a password, created by this territory; an existing one keeps its name, organisations and
+    roles elsewhere untouched. Nothing is granted until the holder accepts. Inviting again renews the open
+    invitation.
+    """
+    if not roles or any(role not in TERRITORY_ROLES for role in roles):
+        raise ValueError("an invitation offers territory roles")
+    if organisation is not None and organisation.territory_id != territory.id:
+        raise ValueError("an organisation of another territory")
+    user = find_user(email)
+    if user is None:
+        user = create_user(email, name, locale=locale, created_by_territory_id=territory.id)
+        db.session.flush()
+    invitation = open_invitation(territory, user)
+    renewed = invitation is not None
+    if invitation is None:
+        invitation = TerritoryInvitation(territory_id=territory.id, user_id=user.id)
+        db.session.add(invitation)
+    now = _now()
+    invitation.name = name.strip()
+    invitation.email = normalise_email(email)
+    invitation.roles = [role.value for role in roles]
+    invitation.organisation_id = organisation.id if organisation is not None else None
+    invitation.invited_by_id = invited_by.id if invited_by is not None else None
+    invitation.created_at = now
+    invitation.expires_at = now + timedelta(seconds=TERRITORY_INVITATION[1])
+    db.session.flush()
+    audit.record(
+        "invitation.renewed" if renewed else "invitation.made",
+        invitation,
+        roles=invitation.roles,
+        organisation_id=invitation.organisation_id,
+    )
+    return invitation
+
+
+def renew_invitation(invitation: TerritoryInvitation) -> None:
+    """Keep an open invitation open for another 14 days, as when it is sent again."""
+    invitation.expires_at = _now() + timedelta(seconds=TERRITORY_INVITATION[1])
+    audit.record("invitation.renewed", invitation, roles=invitation.roles)
+
+
+def may_choose_first_password(invitation: TerritoryInvitation) -> bool:
+    """Whether the invitation's link may set the account's password: only for an account that has never had
+    one and was created by the inviting territory."""
+    user = invitation.user
+    return user.active and not user.has_password and user.created_by_territory_id == invitation.territory_id
+
+
+def invitation_token(invitation: TerritoryInvitation) -> str:
+    return _serializer(TERRITORY_INVITATION[0]).dumps({"invitation": invitation.id})
+
+
+def invitation_from_token(token: str) -> TerritoryInvitation | None:
+    """The invitation a link was made for, while it can still be accepted; None otherwise."""
+    try:
+        data = _serializer(TERRITORY_INVITATION[0]).loads(token, max_age=TERRITORY_INVITATION[1])
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("invitation"), int):
+        return None
+    invitation = db.session.get(
+        TerritoryInvitation, data["invitation"], execution_options={"all_territories": True}
+    )
+    if invitation is None or not invitation.is_pending(_now()):
+        return None
+    return invitation
+
+
+def send_invitation(invitation: TerritoryInvitation) -> tuple[str, bool]:
+    """E-mail the invitation to the address; return its link and whether it was sent.
+
+    The link looks the same for every address. It chooses a first password only for an account the territory
+    created (:func:`may_choose_first_password`); for any other it opens the login page, then the holder's
+    invitations. It never logs anyone in.
+    """
+    from ..territories.labels import ROLE_NAMES  # the labels import the territory models
+
+    link = url_for("invitations.open_invitation", token=invitation_token(invitation), _external=True)
+    user = invitation.user
+    with force_locale(user.locale or current_app.config["DEFAULT_LOCALE"]):
+        roles = format_list([str(ROLE_NAMES[Role(value)]) for value in invitation.roles], locale=get_locale())
+        subject = _("Invitation from %(territory)s", territory=invitation.territory.name)
+        if may_choose_first_password(invitation):
+            body = _(
+                "Hello %(name)s,\n\n%(territory)s invites you to the co-design toolkit as: %(roles)s. "
+                "Open this link to choose your password and accept (it works for 14 days):\n\n%(link)s\n",
+                name=invitation.name,
+                territory=invitation.territory.name,
+                roles=roles,
+                link=link,
+            )
+        else:
+            body = _(
+                "Hello %(name)s,\n\n%(territory)s invites you to take part in the co-design toolkit as: "
+                "%(roles)s. Log in with your account to accept or decline (within 14 days):\n\n%(link)s\n\n"
+                "If you do not know this territory, decline or ignore this message.",
+                name=user.name,
+                territory=invitation.territory.name,
+                roles=roles,
+                link=link,
+            )
+    sent = send_mail(invitation.email, subject, body)
+    return link, sent
+
+
+def pending_invitations(user: User) -> list[TerritoryInvitation]:
+    """The invitations ``user`` may still accept, newest first, whatever territory made them."""
+    return list(
+        db.session.scalars(
+            db.select(TerritoryInvitation)
+            .where(
+                TerritoryInvitation.user_id == user.id,
+                TerritoryInvitation.accepted_at.is_(None),
+                TerritoryInvitation.declined_at.is_(None),
+                TerritoryInvitation.withdrawn_at.is_(None),
+                TerritoryInvitation.expires_at > _now(),
+            )
+            .options(joinedload(TerritoryInvitation.organisation))
+            .order_by(TerritoryInvitation.created_at.desc(), TerritoryInvitation.id.desc())
+            .execution_options(all_territories=True)
+        ).unique()
+    )
+
+
+def accept_invitation(invitation: TerritoryInvitation, user: User) -> None:
+    """The holder says yes: the roles offered, and the organisation if one was offered, become theirs."""
+    if invitation.user_id != user.id or not invitation.is_pending(_now()):
+        raise ValueError("not an invitation this person can accept")
+    territory = invitation.territory
+    for value in invitation.roles:
+        grant_role(user, Role(value), territory=territory)
+    organisation = invitation.organisation
+    if (
+        organisation is not None
+        and organisation.territory_id == territory.id
+        and organisation.archived_at is None
+    ):
+        set_organisation(user, territory, organisation)
+    invitation.accepted_at = _now()
+    audit.record("invitation.accepted", invitation, roles=invitation.roles)
+
+
+def accept_with_first_password(invitation: TerritoryInvitation, password: str) -> User:
+    """A person new to the toolkit chooses their password from the invitation's link, which accepts it."""
+    if not may_choose_first_password(invitation):
+        raise ValueError("this invitation cannot set a password")
+    user = invitation.user
+    change_password(user, password)
+    accept_invitation(invitation, user)
+    return user
+
+
+def decline_invitation(invitation: TerritoryInvitation, user: User) -> None:
+    """The holder says no: nothing is granted, and the territory sees only that the invitation is closed."""
+    if invitation.user_id != user.id or not invitation.is_open:
+        raise ValueError("not an invitation this person can decline")
+    invitation.declined_at = _now()
+    audit.record("invitation.declined", invitation)
+
+
+def withdraw_invitation(invitation: TerritoryInvitation) -> None:
+    """A coordinator takes back an invitation of their territory that is still open; its link stops working."""
+    if not invitation.is_open:
+        raise ValueError("the invitation is already closed")
+    invitation.withdrawn_at = _now()
+    audit.record("invitation.withdrawn", invitation)

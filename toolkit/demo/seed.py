@@ -82,24 +82,22 @@ def load_demo() -> None:
         elif role is not None:
             accounts.grant_role(user, role, territory=other if "Lagoverde" in label else main)
         if role is Role.ASSOCIATION_MEMBER:
-            user.organisation_id = association.id
+            accounts.set_organisation(user, main, association)
         if role is Role.OPERATOR:
             # The operator works at the registry office: she assesses proposals for the services it runs.
-            user.organisation_id = db.session.scalar(
-                db.select(Organisation.id).where(
-                    Organisation.territory_id == main.id, Organisation.name == "Comune - Servizi demografici"
-                )
-            )
+            accounts.set_organisation(user, main, _organisation_named(main, "Comune - Servizi demografici"))
         if role is Role.ADDRESSEE:
             # He works at the health authority, to which the demo's second recommendation is addressed.
-            user.organisation_id = db.session.scalar(
-                db.select(Organisation.id).where(
-                    Organisation.territory_id == main.id, Organisation.name == DEMO_ADDRESSEE
-                )
-            )
+            accounts.set_organisation(user, main, _organisation_named(main, DEMO_ADDRESSEE))
     db.session.flush()
     _translations(main)
     _recommendations(main)
+
+
+def _organisation_named(territory, name: str) -> Organisation:
+    return db.session.scalar(
+        db.select(Organisation).where(Organisation.territory_id == territory.id, Organisation.name == name)
+    )
 
 
 def issue_demo_version() -> None:

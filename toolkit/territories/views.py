@@ -3,10 +3,13 @@ organisations and people."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func
+from sqlalchemy.orm import selectinload
 
 from ..access import Permission, Role, Rule, access, form_page
 from ..accounts import operations as accounts
@@ -24,7 +27,7 @@ from .forms import (
     PersonRolesForm,
     TerritoryForm,
 )
-from .models import Network, Organisation, OrganisationKind, Territory
+from .models import Network, Organisation, OrganisationKind, Territory, TerritoryInvitation
 
 admin_bp = Blueprint("admin", __name__, url_prefix="/admin")
 network_bp = Blueprint("networks", __name__, url_prefix="/n/<network_slug>")
@@ -140,26 +143,26 @@ def add_network_coordinator():
     if form.validate_on_submit():
         with saving(form) as outcome:
             user = accounts.find_user(form.email.data)
-            is_new = user is None
-            if is_new:
+            if user is None:
                 user = accounts.create_user(form.email.data, form.name.data)
             accounts.grant_role(user, Role.NETWORK_COORDINATOR, network=network)
         if outcome.saved:
-            _tell_about_invitation(user, is_new)
+            # A link only for an account that never had a password and that no territory created: a territory's
+            # new account gets its link from that territory's invitation.
+            if not user.has_password and user.created_by_territory_id is None:
+                _hand_over(*accounts.send_link(user, accounts.INVITATION), email=user.email)
+            else:
+                flash(_("%(email)s is now a coordinator of this network.", email=user.email), "success")
             return redirect(url_for("admin.edit_network", network_slug=network.slug))
     network_form = NetworkForm(formdata=None, obj=network, territories=_all_territories())
     network_form.territories.data = [t.id for t in network.territories]
     return _network_page(network, network_form, form)
 
 
-def _tell_about_invitation(user: User, is_new: bool) -> None:
-    """Send the invitation of a new account; when no mail server is set, hand the link to the inviter."""
-    if not is_new:
-        flash(_("%(name)s already has an account: the new role is added to it.", name=user.name), "success")
-        return
-    link, sent = accounts.send_link(user, accounts.INVITATION)
+def _hand_over(link: str, sent: bool, *, email: str) -> None:
+    """Say that the invitation was e-mailed; when no mail server is set, hand its link to the inviter."""
     if sent:
-        flash(_("An invitation was sent to %(email)s.", email=user.email), "success")
+        flash(_("An invitation was sent to %(email)s.", email=email), "success")
     else:
         flash(link, "invitation-link")
 
@@ -313,59 +316,106 @@ def people():
         .distinct()
         .order_by(User.name)
     ).all()
-    return render_template("territories/people.html", people=users)
+    invitations = db.session.scalars(
+        db.select(TerritoryInvitation)
+        .where(
+            TerritoryInvitation.accepted_at.is_(None),
+            TerritoryInvitation.declined_at.is_(None),
+            TerritoryInvitation.withdrawn_at.is_(None),
+        )
+        .options(selectinload(TerritoryInvitation.organisation))
+        .order_by(TerritoryInvitation.created_at.desc(), TerritoryInvitation.id.desc())
+    ).all()
+    return render_template(
+        "territories/people.html", people=users, invitations=invitations, now=datetime.now(UTC)
+    )
 
 
 @territory_bp.route("/people/invite", methods=["GET", "POST"])
 @access(Permission.MANAGE_PEOPLE)
 @form_page
 def invite_person():
-    form = InvitationForm(organisations=_organisations())
+    """Invite a person by e-mail; the answer is the same whether or not the address has an account."""
+    organisations = _organisations()
+    form = InvitationForm(organisations=organisations)
     if not form.is_submitted():
         form.locale.data = g.territory.default_locale
     if form.validate_on_submit():
         with saving(form) as outcome:
-            user = accounts.find_user(form.email.data)
-            is_new = user is None
-            if is_new:
-                user = accounts.create_user(
-                    form.email.data,
-                    form.name.data,
-                    locale=form.locale.data,
-                    organisation_id=form.organisation.data or None,
-                )
-            for role in form.roles.data:
-                accounts.grant_role(user, Role(role), territory=g.territory)
+            invitation = accounts.invite_to_territory(
+                g.territory,
+                email=form.email.data,
+                name=form.name.data,
+                roles=[Role(value) for value in form.roles.data],
+                organisation=next((o for o in organisations if o.id == form.organisation.data), None),
+                locale=form.locale.data,
+                invited_by=current_user,
+            )
         if outcome.saved:
-            _tell_about_invitation(user, is_new)
+            _hand_over(*accounts.send_invitation(invitation), email=invitation.email)
+            flash(_("The roles are given when the person accepts the invitation."), "info")
             return redirect(url_for("territories.people"))
     return render_form("territories/invite.html", form)
+
+
+def _open_invitation_or_404(invitation_id: int) -> TerritoryInvitation:
+    """An invitation of this territory that is still open; anything else is not found here."""
+    invitation = db.get_or_404(TerritoryInvitation, invitation_id)
+    if not invitation.is_open:
+        abort(404)
+    return invitation
+
+
+@territory_bp.post("/people/invitations/<int:invitation_id>/send")
+@access(Permission.MANAGE_PEOPLE)
+def send_invitation_again(invitation_id: int):
+    """Send an open invitation again, for another 14 days."""
+    invitation = _open_invitation_or_404(invitation_id)
+    accounts.renew_invitation(invitation)
+    db.session.commit()
+    _hand_over(*accounts.send_invitation(invitation), email=invitation.email)
+    return redirect(url_for("territories.people"))
+
+
+@territory_bp.post("/people/invitations/<int:invitation_id>/withdraw")
+@access(Permission.MANAGE_PEOPLE)
+def withdraw_invitation(invitation_id: int):
+    """Take back an open invitation: it can no longer be accepted, and its link stops working."""
+    invitation = _open_invitation_or_404(invitation_id)
+    accounts.withdraw_invitation(invitation)
+    db.session.commit()
+    flash(_("The invitation to %(email)s is withdrawn.", email=invitation.email), "success")
+    return redirect(url_for("territories.people"))
 
 
 @territory_bp.route("/people/<int:user_id>", methods=["GET", "POST"])
 @access(Permission.MANAGE_PEOPLE)
 @form_page
 def edit_person(user_id: int):
+    """A person's roles in this territory and the organisation they work for here; nothing else of the
+    account (name, e-mail, password, roles and organisations elsewhere) is this territory's to change."""
     person = _person_or_404(user_id)
     organisations = _organisations()
     form = PersonRolesForm(organisations=organisations)
+    current = person.organisation_in(g.territory)
     if not form.is_submitted():
         form.roles.data = [role.value for role in person.roles_in(g.territory)]
-        form.organisation.data = person.organisation_id or 0
+        form.organisation.data = current.id if current is not None else 0
     if form.validate_on_submit():
         wanted = {Role(value) for value in form.roles.data}
         if person.id == current_user.id and Role.COORDINATOR not in wanted and not current_user.is_admin:
             form.roles.errors.append(_("You cannot remove your own coordinator role."))
         else:
+            chosen = next((o for o in organisations if o.id == form.organisation.data), None)
+            if chosen is None and form.organisation.data:
+                chosen = current  # an archived organisation is not offered, and stays until changed
             with saving(form) as outcome:
                 for role in set(person.roles_in(g.territory)) - wanted:
                     accounts.revoke_role(person, role, g.territory)
                 for role in wanted:
                     accounts.grant_role(person, role, territory=g.territory)
-                if form.organisation.data and form.organisation.data in {o.id for o in organisations}:
-                    person.organisation_id = form.organisation.data
-                elif not form.organisation.data:
-                    person.organisation_id = None
+                # Without a role here the person no longer works here for anyone.
+                accounts.set_organisation(person, g.territory, chosen if wanted else None)
             if outcome.saved:
                 flash(_("The roles of %(name)s are saved.", name=person.name), "success")
                 return redirect(url_for("territories.people"))
@@ -375,9 +425,13 @@ def edit_person(user_id: int):
 @territory_bp.post("/people/<int:user_id>/invitation")
 @access(Permission.MANAGE_PEOPLE)
 def resend_invitation(user_id: int):
+    """The link that chooses a first password, again: only for an account this territory created that has
+    never had a password."""
     person = _person_or_404(user_id)
     if person.has_password:
         flash(_("%(name)s has already chosen a password.", name=person.name), "info")
+    elif person.created_by_territory_id != g.territory.id:
+        flash(_("Only the territory that created this account can send its invitation link."), "error")
     else:
-        _tell_about_invitation(person, is_new=True)
+        _hand_over(*accounts.send_link(person, accounts.INVITATION), email=person.email)
     return redirect(url_for("territories.people"))
