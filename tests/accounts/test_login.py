@@ -45,18 +45,120 @@ def test_failed_logins_are_rate_limited_but_successes_are_not(app, make, client)
     assert "Too many failed attempts" in refused.get_data(as_text=True)
 
 
-def test_failed_logins_are_limited_per_account_across_addresses(app, make):
-    app.config["LOGIN_FAILURE_LIMIT"] = "2 per 15 minutes"
-    user = make.user(email="target@example.org")
-    for number in range(2):
-        client = app.test_client()
-        environ = {"REMOTE_ADDR": f"10.0.0.{number + 1}"}
-        client.post("/login", data={"email": user.email, "password": "nope"}, environ_base=environ)
-    other = app.test_client()
-    response = other.post(
-        "/login", data={"email": user.email, "password": "nope"}, environ_base={"REMOTE_ADDR": "10.0.0.9"}
+def _attempt(app, email, password, address):
+    return app.test_client().post(
+        "/login", data={"email": email, "password": password}, environ_base={"REMOTE_ADDR": address}
     )
-    assert response.status_code == 429
+
+
+def test_failures_from_other_addresses_never_lock_the_owner_out(app, make):
+    """Eleven failures (and more) from strangers' addresses: the owner's right password still opens the account."""
+    user = make.user(email="target@example.org")
+    for number in range(12):
+        assert _attempt(app, user.email, "nope", f"10.0.0.{number + 1}").status_code == 422
+    for _ in range(11):
+        _attempt(app, user.email, "nope", "10.0.1.1")
+    assert _attempt(app, user.email, "nope", "10.0.1.1").status_code == 429
+    assert _attempt(app, user.email, make.PASSWORD, "192.168.1.20").status_code == 302
+
+
+def test_one_address_failing_on_one_account_is_stopped_for_that_account(app, make):
+    app.config["LOGIN_ACCOUNT_FAILURE_LIMIT"] = "3 per 15 minutes"
+    user = make.user(email="target@example.org")
+    other = make.user(email="other@example.org")
+    for _ in range(3):
+        assert _attempt(app, user.email, "nope", "10.0.0.1").status_code == 422
+    refused = _attempt(app, user.email, make.PASSWORD, "10.0.0.1")
+    assert refused.status_code == 429
+    assert 'value="target@example.org"' in refused.get_data(as_text=True)
+    # The same address may still log in to another account, and the owner from their own address.
+    assert _attempt(app, other.email, make.PASSWORD, "10.0.0.1").status_code == 302
+    assert _attempt(app, user.email, make.PASSWORD, "10.0.0.2").status_code == 302
+
+
+def test_an_account_under_attack_gives_each_failing_address_one_guess(app, make):
+    app.config["LOGIN_ACCOUNT_ATTACK_LIMIT"] = "4 per hour"
+    user = make.user(email="target@example.org")
+    for number in range(4):
+        assert _attempt(app, user.email, "nope", f"10.0.0.{number + 1}").status_code == 422
+    # Under attack: an address that failed on the account is refused even with the right password...
+    assert _attempt(app, user.email, make.PASSWORD, "10.0.0.1").status_code == 429
+    # ...a new address gets one guess, then no more...
+    assert _attempt(app, user.email, "nope", "10.0.0.50").status_code == 422
+    assert _attempt(app, user.email, "nope", "10.0.0.50").status_code == 429
+    # ...and the owner, from an address that has not been failing, logs in.
+    assert _attempt(app, user.email, make.PASSWORD, "192.168.1.20").status_code == 302
+
+
+def test_a_successful_login_forgets_the_typos_before_it(app, make):
+    app.config["LOGIN_ACCOUNT_FAILURE_LIMIT"] = "3 per 15 minutes"
+    user = make.user(email="target@example.org")
+    for _ in range(2):
+        _attempt(app, user.email, "nope", "10.0.0.1")
+    assert _attempt(app, user.email, make.PASSWORD, "10.0.0.1").status_code == 302
+    for _ in range(2):
+        assert _attempt(app, user.email, "nope", "10.0.0.1").status_code == 422
+    assert _attempt(app, user.email, make.PASSWORD, "10.0.0.1").status_code == 302
+
+
+def test_unknown_emails_cost_the_same_password_check(app, make, client, monkeypatch):
+    """An unknown e-mail, an account without a password and a wrong password each run one hash check of the
+    configured method, so the answer's time does not tell which e-mails have an account."""
+    from toolkit.accounts import models
+
+    checked = []
+    real_check = models.check_password_hash
+
+    def counting_check(password_hash, password):
+        checked.append(password_hash)
+        return real_check(password_hash, password)
+
+    monkeypatch.setattr(models, "check_password_hash", counting_check)
+    make.user(email="known@example.org")
+    invited = make.user(email="invited@example.org")
+    invited.password_hash = ""
+    db.session.commit()
+    method = app.config["PASSWORD_HASH_METHOD"]
+    for email in ("nobody@example.org", "invited@example.org", "known@example.org"):
+        checked.clear()
+        response = client.post("/login", data={"email": email, "password": "wrong password"})
+        assert response.status_code == 422
+        assert len(checked) == 1, email
+        assert checked[0].startswith(method + "$"), email
+
+
+def test_a_busy_database_at_login_keeps_the_email(tmp_path, make, monkeypatch):
+    """The login's own commit is inside the busy-database handling: the form comes back, never a 500."""
+    from toolkit import create_app, database
+
+    from ..conftest import CsrfClient, _config
+
+    monkeypatch.setattr(database, "SQLITE_BUSY_TIMEOUT_MS", 50)
+    app = create_app(_config(f"sqlite:///{tmp_path / 'busy.sqlite'}"))
+    app.test_client_class = CsrfClient
+    with app.app_context():
+        db.create_all()
+        user = make.user(email="giulia@example.org")
+        client = app.test_client()
+        token = client.csrf_token()
+        with db.engine.connect() as blocker:
+            blocker.exec_driver_sql("BEGIN IMMEDIATE")
+            response = client.post(
+                "/login",
+                data={"email": user.email, "password": make.PASSWORD, "csrf_token": token},
+                headers={"Accept-Language": "en"},
+            )
+            blocker.exec_driver_sql("ROLLBACK")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 503
+        assert "The database is busy for a moment" in page
+        assert 'value="giulia@example.org"' in page
+        # Not logged in by the refused attempt; the next one works.
+        assert client.get("/account").status_code == 302
+        client.login(user)
+        assert client.get("/account").status_code == 200
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_change_password(make, login):

@@ -1,7 +1,7 @@
 """Forms for logging in, passwords and the person's own account."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, PasswordField, SelectField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from ..forms import BaseForm, required_text
@@ -75,3 +75,51 @@ class ProfileForm(BaseForm):
     def validate_locale(self, field):
         if field.data and field.data not in LANGUAGES:
             raise ValidationError(_l("Choose a language from the list."))
+
+
+def _code_field(label, description=None) -> StringField:
+    return StringField(
+        label,
+        validators=[DataRequired(), Length(max=40)],
+        description=description,
+        # The code the phone shows: digits, read left to right; browsers offer it from a text message or app.
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "dir": "ltr", "spellcheck": "false"},
+    )
+
+
+def _password_field() -> PasswordField:
+    return PasswordField(
+        _l("Your password"),
+        validators=[DataRequired(), Length(max=200)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class LoginCodeForm(BaseForm):
+    code = _code_field(
+        _l("Code"),
+        _l("The 6 digits your authenticator app shows, or one of your recovery codes."),
+    )
+
+
+class TwoFactorSetupForm(BaseForm):
+    code = _code_field(_l("Code from the app"), _l("The 6 digits the app shows for this account."))
+
+
+class TwoFactorOffForm(BaseForm):
+    password = _password_field()
+    code = _code_field(_l("Code"), _l("The 6 digits your authenticator app shows, or a recovery code."))
+
+
+class RecoveryCodesForm(BaseForm):
+    password = _password_field()
+
+
+class TerritorySecurityForm(BaseForm):
+    require_two_factor = BooleanField(
+        _l("Coordinators must log in with a second factor"),
+        description=_l(
+            "An authenticator app on their phone, besides the password. Coordinators without one are asked to "
+            "set it up at their next page."
+        ),
+    )
