@@ -101,6 +101,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .accounts.security import bp as security_bp
     from .accounts.views import bp as accounts_bp
     from .answers.views import bp as answers_bp
     from .codesign.live import bp as codesign_live_bp
@@ -124,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
         admin_bp,
         network_bp,
         territory_bp,
+        security_bp,
         invitations_bp,
         services_bp,
         processes_bp,

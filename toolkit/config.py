@@ -18,6 +18,11 @@ ENVIRONMENT_SETTINGS = {
     "MAIL_USE_TLS": lambda value: value.lower() in ("1", "true", "yes"),
     "RATELIMIT_STORAGE_URI": str,
     "JOIN_FAILURE_LIMIT": str,
+    "LOGIN_FAILURE_LIMIT": str,
+    "LOGIN_ACCOUNT_FAILURE_LIMIT": str,
+    "LOGIN_ACCOUNT_ATTACK_LIMIT": str,
+    "TWO_FACTOR_FAILURE_LIMIT": str,
+    "REQUIRE_TWO_FACTOR_FOR_ADMINS": lambda value: value.lower() in ("1", "true", "yes"),
     "SESSION_COOKIE_SECURE": lambda value: value.lower() in ("1", "true", "yes"),
     "PROXY_COUNT": int,
     "MACHINE_TRANSLATION_URL": str,
@@ -71,8 +76,16 @@ class Defaults:
     MAIL_USE_TLS = True
     MAIL_TIMEOUT = 10
 
-    # Failed logins allowed per address and per account; memory by default, Redis when configured.
+    # Failed logins allowed per network address; per account from one address; and per account from every
+    # address, past which only addresses that have not been failing may try (toolkit/accounts/throttling.py).
+    # Counted in memory by default, in Redis when configured.
     LOGIN_FAILURE_LIMIT = "10 per 15 minutes"
+    LOGIN_ACCOUNT_FAILURE_LIMIT = "5 per 15 minutes"
+    LOGIN_ACCOUNT_ATTACK_LIMIT = "50 per hour"
+    # Wrong authenticator or recovery codes allowed per account (the password was right: someone knows it).
+    TWO_FACTOR_FAILURE_LIMIT = "5 per 5 minutes;20 per day"
+    # Site administrators can change every territory: they log in with a second factor unless this is turned off.
+    REQUIRE_TWO_FACTOR_FOR_ADMINS = True
     RATELIMIT_STORAGE_URI = "memory://"
     #: Draft previews of the council report one person may ask for (each is laid out while they wait).
     PREVIEW_LIMIT = "12 per minute"

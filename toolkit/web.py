@@ -36,13 +36,11 @@ def register_web(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        from .accounts.models import User
+    def load_user(session_id: str):
+        # Checked on every request: a session or stay-logged-in cookie of an ended login opens nothing.
+        from .accounts.sessions import user_for_session
 
-        if not user_id.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None
+        return user_for_session(session_id)
 
     @app.url_value_preprocessor
     def load_place(_endpoint, values):
