@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from datetime import UTC, datetime, timedelta
 
 from babel.lists import format_list
@@ -11,13 +12,16 @@ from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy.orm import joinedload
+from werkzeug.security import generate_password_hash
 
 from .. import audit
 from ..access import TERRITORY_ROLES, Role
 from ..extensions import db
 from ..mail import send_mail
 from ..territories.models import Membership, Network, Organisation, Territory, TerritoryInvitation
+from . import models
 from .models import RoleAssignment, User
+from .sessions import end_sessions
 
 #: Purposes of the links sent by e-mail, with how long each stays valid (seconds).
 INVITATION = ("invitation", 14 * 24 * 3600)
@@ -66,13 +70,58 @@ def revoke_role(user: User, role: Role, territory: Territory) -> None:
             audit.record("role.revoked", user, territory_id=territory.id, role=role.value)
 
 
-def record_login(user: User) -> None:
+#: A hash of a random password per hashing method, checked when an e-mail has no account.
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active account with this e-mail and password, or None.
+
+    The password is always checked against a hash of the configured method, the account's or a dummy one, so the
+    answer takes as long for an unknown e-mail, an account without a password or a deactivated one.
+    """
+    user = find_user(email)
+    if user is None or not user.has_password:
+        method = current_app.config["PASSWORD_HASH_METHOD"]
+        if method not in _DUMMY_HASHES:
+            _DUMMY_HASHES[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+        models.check_password_hash(_DUMMY_HASHES[method], password)
+        return None
+    if not user.check_password(password) or not user.active:
+        return None
+    return user
+
+
+def record_login(user: User, second_factor: str = "password") -> None:
+    """A completed login (``second_factor``: "password" alone, "app" or "recovery"); a recovery code used is a
+    security event for the audit log, since it may mean a lost phone."""
     user.last_login_at = datetime.now(UTC)
+    if second_factor == "recovery":
+        from .two_factor import unused_recovery_codes
+
+        audit.record("user.recovery_code_used", user, left=unused_recovery_codes(user))
+
+
+def log_out_everywhere(user: User) -> None:
+    """End every session and stay-logged-in cookie of ``user``, on every device."""
+    end_sessions(user, reason="logout")
+
+
+def set_active(user: User, active: bool) -> None:
+    """Deactivate or reactivate an account; deactivating ends its sessions, which reactivating does not revive."""
+    if user.active == active:
+        return
+    user.active = active
+    audit.record("user.activated" if active else "user.deactivated", user)
+    if not active:
+        end_sessions(user, reason="deactivated")
 
 
 def change_password(user: User, password: str) -> None:
+    """Set a new password; every session of the account ends (the caller logs this device in again)."""
     user.set_password(password)
     audit.record("user.password_changed", user)
+    end_sessions(user, reason="password")
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
