@@ -91,7 +91,10 @@ def wrong_code_limited() -> bool:
 
 def _too_many(form=None, template: str = "live/enter_code.html"):
     form = form or JoinCodeForm(formdata=None)
-    form.form_errors.append(_("Too many wrong codes from this network. Please wait a minute and try again."))
+    form.form_errors = [
+        *form.form_errors,
+        _("Too many wrong codes from this network. Please wait a minute and try again."),
+    ]
     return make_response(render_template(template, form=form), 429)
 
 
@@ -743,10 +746,57 @@ def return_code():
         participant = operations.participant_with_return_code(form.code.data)
         if participant is not None:
             g.scope = (participant.territory_id,)
+            if request.form.get("erase"):
+                return _erasure_page(participant, form.code.data)
             _remember(participant)
             return redirect(url_for("live.mine", workshop_code=participant.workshop.join_code))
-        if wrong_code_limited():
-            return _too_many(form, "live/enter_return_code.html")
-        form.code.errors.append(_("This return code is not known. Check the letters and try again."))
-        return render_template("live/enter_return_code.html", form=form), 404
+        return _unknown_return_code(form)
     return render_form("live/enter_return_code.html", form)
+
+
+def _unknown_return_code(form):
+    if wrong_code_limited():
+        return _too_many(form, "live/enter_return_code.html")
+    form.code.errors = [
+        *form.code.errors,
+        _("This return code is not known. Check the letters and try again."),
+    ]
+    return render_template("live/enter_return_code.html", form=form), 404
+
+
+def _erasure_page(participant: Participant, code: str):
+    """What erasing will remove, and what issued documents already hold, before the person confirms."""
+    from ..retention.forms import EraseWithCodeForm
+    from ..retention.operations import participant_data
+
+    return render_template(
+        "live/erase_confirm.html",
+        data=participant_data(participant),
+        form=EraseWithCodeForm(formdata=None, data={"code": code}),
+        workshop=participant.workshop,
+    )
+
+
+@bp.post("/return/erase")
+@access(Rule.PUBLIC)
+@form_page
+def erase_contributions():
+    """Erase everything the holder of a return code wrote, their nickname and the return code itself."""
+    from ..retention.forms import EraseWithCodeForm
+    from ..retention.operations import erase_participant
+
+    form = EraseWithCodeForm()
+    if not form.validate_on_submit():
+        # An expired page or a missing code: type the code again, nothing was erased.
+        typed = ReturnCodeForm(formdata=None, data={"code": form.code.data or ""})
+        typed.form_errors = [_("Nothing was erased. Type your return code again to erase what you wrote.")]
+        return render_template("live/enter_return_code.html", form=typed), 400
+    participant = operations.participant_with_return_code(form.code.data)
+    if participant is None:
+        return _unknown_return_code(ReturnCodeForm(formdata=None, data={"code": form.code.data}))
+    g.scope = (participant.territory_id,)
+    workshop = participant.workshop
+    counts = erase_participant(participant)
+    db.session.commit()
+    session[SESSION_KEY] = [pid for pid in session.get(SESSION_KEY, []) if pid != participant.id]
+    return render_template("live/erased.html", counts=counts, workshop=workshop)
