@@ -112,6 +112,8 @@ def _register_blueprints(app: Flask) -> None:
     from .recommendations.review import bp as review_bp
     from .recommendations.versions import bp as versions_bp
     from .recommendations.views import bp as recommendations_bp
+    from .retention.views import bp as retention_bp
+    from .retention.views import commands as retention_commands
     from .services.views import bp as services_bp
     from .territories.invitations import bp as invitations_bp
     from .territories.views import admin_bp, network_bp, territory_bp
@@ -138,6 +140,8 @@ def _register_blueprints(app: Flask) -> None:
         recommendations_bp,
         review_bp,
         versions_bp,
+        retention_bp,
+        retention_commands,
         answers_bp,
     ):
         app.register_blueprint(blueprint)
