@@ -47,6 +47,7 @@ class BackgroundJobs:
         return future
 
     def _run(self, job: Callable, args: tuple) -> None:
+        _in_job.active = True
         with self.app.app_context():
             try:
                 job(*args)
@@ -56,6 +57,7 @@ class BackgroundJobs:
                 raise
             finally:
                 db.session.remove()
+                _in_job.active = False
 
     def _forget(self, future: Future) -> None:
         with self._lock:
@@ -84,6 +86,15 @@ class BackgroundJobs:
             running = set(self._running)
         _done, pending = wait(running, timeout=timeout)
         return not pending
+
+
+#: Set in the worker threads while they run a job.
+_in_job = threading.local()
+
+
+def in_job() -> bool:
+    """True inside a background job (what it records was asked for earlier, by a page)."""
+    return getattr(_in_job, "active", False)
 
 
 def init_app(app: Flask) -> None:
