@@ -9,7 +9,7 @@ PORT ?= 5000
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1/test
 # The suite runs in this many processes (pytest-xdist); each has its own database.
 PYTEST_WORKERS ?= 2
-APP_DEBIAN_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji poppler-utils
+APP_DEBIAN_PACKAGES := fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji poppler-utils postgresql-client
 TEST_DEBIAN_PACKAGES := chromium
 
 .PHONY: run test bench lint format translations database system-packages test-system-packages clean

@@ -145,3 +145,6 @@ def _register_blueprints(app: Flask) -> None:
         answers_bp,
     ):
         app.register_blueprint(blueprint)
+    from .auditing.views import bp as auditing_bp
+
+    app.register_blueprint(auditing_bp)
