@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app toolkit
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# The site's address: absolute links (join link, QR code, invitations) are built from it, never from the Host header.
+SERVER_NAME ?= $(HOST):$(PORT)
 TEST_DATABASE_URL ?= postgresql://postgres@127.0.0.1/test
 # The suite runs in this many processes (pytest-xdist); each has its own database.
 PYTEST_WORKERS ?= 2
@@ -15,9 +17,9 @@ TEST_DEBIAN_PACKAGES := chromium
 .PHONY: run test bench lint format translations database system-packages test-system-packages clean
 
 run: $(VENV)/.installed system-packages translations database
-	@$(FLASK) seed-demo --if-empty
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	@$(FLASK) run --host $(HOST) --port $(PORT)
+	@SERVER_NAME="$(SERVER_NAME)" $(FLASK) seed-demo --if-empty
+	@echo "Serving on http://$(HOST):$(PORT)/, links to http://$(SERVER_NAME)/ (Ctrl+C to stop)"
+	@SERVER_NAME="$(SERVER_NAME)" $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.installed-test system-packages test-system-packages translations lint
 	@echo "== test suite on SQLite =="

@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     _configure_database_url(app)
     _configure_secret_key(app)
+    _configure_site_address(app)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PROJECT_ROOT / "translations"))
 
     if app.config["PROXY_COUNT"]:
@@ -67,6 +68,15 @@ def _configure_database_url(app: Flask) -> None:
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
         options.pop("pool_pre_ping", None)
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
+def _configure_site_address(app: Flask) -> None:
+    """Absolute links come from ``SERVER_NAME``. Without it they would follow the request's Host header, so
+    then only trusted host names are served: ``TRUSTED_HOSTS``, or this machine's own names."""
+    from .web import LOOPBACK_HOSTS
+
+    if not app.config.get("SERVER_NAME") and not app.config.get("TRUSTED_HOSTS"):
+        app.config["TRUSTED_HOSTS"] = list(LOOPBACK_HOSTS)
 
 
 def _configure_secret_key(app: Flask) -> None:
@@ -127,8 +137,8 @@ def _register_blueprints(app: Flask) -> None:
         admin_bp,
         network_bp,
         territory_bp,
-        security_bp,
         invitations_bp,
+        security_bp,
         services_bp,
         processes_bp,
         agenda_bp,

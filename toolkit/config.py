@@ -9,6 +9,7 @@ ENVIRONMENT_SETTINGS = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
     "SERVER_NAME": str,
+    "TRUSTED_HOSTS": lambda value: [host.strip() for host in value.split(",") if host.strip()],
     "PREFERRED_URL_SCHEME": str,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
@@ -39,6 +40,15 @@ class Defaults:
 
     # Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted (0: none).
     PROXY_COUNT = 0
+
+    # The site's address (host and port, e.g. "toolkit.example.org"): every absolute link (join link and QR code,
+    # return link, invitations, password resets) is built from it, never from a request's Host header. Without
+    # it, only the host names in TRUSTED_HOSTS are served, by default this machine's own (see
+    # toolkit.web.LOOPBACK_HOSTS); other Host headers get 400.
+    SERVER_NAME = None
+    TRUSTED_HOSTS = None
+    # Scheme of links built outside a request (e-mails from commands); "https" in production.
+    PREFERRED_URL_SCHEME = "http"
 
     # JSON columns (texts per language) keep Arabic, Chinese... as they are rather than as \\u escapes.
     SQLALCHEMY_ENGINE_OPTIONS = {

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
-from flask import render_template
+from flask import abort, render_template, request
 from flask_babel import get_domain, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
 from sqlalchemy.exc import OperationalError
-from wtforms import SelectMultipleField, StringField, TextAreaField, widgets
+from wtforms import IntegerField, SelectMultipleField, StringField, TextAreaField, widgets
 from wtforms.validators import DataRequired, Length, Optional
 
 from .database import is_busy_error
@@ -18,6 +20,59 @@ from .extensions import db
 #: Longest text accepted in a one-line field, and in a free-text field.
 SHORT_TEXT = 200
 LONG_TEXT = 5000
+
+#: The whole numbers every id and number column holds (INTEGER: 32 bits on PostgreSQL, so on SQLite too, so that
+#: a value accepted on one database is accepted on the other).
+DATABASE_INT_MIN = -(2**31)
+DATABASE_INT_MAX = 2**31 - 1
+#: A whole number as written in a URL, a form or a query string: ASCII digits only (Python's ``int`` also reads
+#: "1_000", " 7 " and Arabic-Indic digits), no leading zeros, at most ten digits.
+WHOLE_NUMBER = re.compile(r"-?(?:0|[1-9][0-9]{0,9})")
+
+
+def database_int(value) -> int | None:
+    """``value`` (an int, or text from a URL, a form or a query string) as a whole number the database can
+    store, or None when it is not one (empty, not a number, out of range, a list...)."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and WHOLE_NUMBER.fullmatch(value.strip()):
+        number = int(value.strip())
+    else:
+        return None
+    return number if DATABASE_INT_MIN <= number <= DATABASE_INT_MAX else None
+
+
+def coerce_id(value) -> int | None:
+    """``coerce`` for choice fields of record ids: what is not a number the database can hold becomes None, which
+    no choice has, so it is refused as "Not a valid choice." (never looked up, so never an overflow)."""
+    return database_int(value)
+
+
+def request_int(values, name: str, default: int | None = None) -> int | None:
+    """The whole number ``name`` of ``request.args`` / ``request.form``: ``default`` when it is missing, 404 when it is
+    there but not a number the database can hold (an address nobody's page links to)."""
+    raw = values.get(name)
+    if raw is None or raw == "":
+        return default
+    number = database_int(raw)
+    if number is None:
+        abort(404)
+    return number
+
+
+class WholeNumberField(IntegerField):
+    """An integer input that refuses, as a field error, what the database could not store."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist:
+            return
+        number = database_int(valuelist[0])
+        if number is None:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
+        self.data = number
 
 
 class BaseForm(FlaskForm):
@@ -28,6 +83,13 @@ class BaseForm(FlaskForm):
             # WTForms' own messages ("This field is required."...) come from our catalogues, which cover every
             # interface language (WTForms ships no Albanian or Bengali).
             return FORM_TRANSLATIONS
+
+        def wrap_formdata(self, form, formdata):
+            # What a browser form sends, and only that: Flask-WTF would also read a JSON body and uploaded files,
+            # whose numbers, lists and files reach validators written for text. The toolkit takes no uploads.
+            if formdata is _Auto:
+                return request.form if form.is_submitted() and request.form else None
+            return formdata
 
         def bind_field(self, form, unbound_field, options):
             # Strip surrounding blanks from every text input, so "  " counts as empty.

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import unicodedata
+from urllib.parse import unquote, urlsplit
+
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
 from flask import Flask, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, format_number, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.routing import IntegerConverter
 
 from .access import can
+from .database import is_busy_error
 from .extensions import db, login_manager
+from .forms import DATABASE_INT_MAX
 from .i18n import LANGUAGES, html_language, text_direction
 
 ERROR_MESSAGES = {
@@ -30,7 +37,24 @@ CSRF_MESSAGE = (
 )
 
 
+#: The host names served when no site address is configured: this machine's own (a name starting with a dot
+#: also stands for its subdomains).
+LOOPBACK_HOSTS = (".localhost", "127.0.0.1")
+
+
+class DatabaseIntegerConverter(IntegerConverter):
+    """``<int:...>`` in a URL: ASCII digits without leading zeros, at most what an id column holds; anything
+    else does not match the route (404), so no lookup ever overflows."""
+
+    regex = r"(?:0|[1-9][0-9]{0,9})"
+
+    def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
+        super().__init__(map, fixed_digits, min, DATABASE_INT_MAX if max is None else max, signed)
+
+
 def register_web(app: Flask) -> None:
+    # Before any blueprint is registered: a rule takes its converters when it is added.
+    app.url_map.converters["int"] = DatabaseIntegerConverter
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"
@@ -41,6 +65,14 @@ def register_web(app: Flask) -> None:
         from .accounts.sessions import user_for_session
 
         return user_for_session(session_id)
+
+    @app.before_request
+    def refuse_untrusted_host():
+        """A Host header outside TRUSTED_HOSTS: answered before anything builds a link (there is no URL adapter
+        to build one with), in plain text."""
+        if isinstance(request.routing_exception, SecurityError):
+            text = _l("This site is not served at this address.")
+            return str(text), 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.url_value_preprocessor
     def load_place(_endpoint, values):
@@ -114,6 +146,17 @@ def register_web(app: Flask) -> None:
             return error  # redirects, and answers already made (e.g. the login form at its rate limit)
         title, advice = ERROR_MESSAGES.get(error.code, ERROR_MESSAGES[400 if error.code < 500 else 500])
         return render_template("errors/error.html", title=title, advice=advice, code=error.code), error.code
+
+    @app.errorhandler(OperationalError)
+    def database_busy(error: OperationalError):
+        """A lock held too long by another writer: nothing was saved; say so in the person's language. Forms that
+        commit through :func:`toolkit.forms.saving` answer this themselves, with what was typed."""
+        db.session.rollback()
+        if not is_busy_error(error):
+            raise error
+        title, advice = ERROR_MESSAGES[503]
+        page = render_template("errors/error.html", title=title, advice=advice, code=503)
+        return page, 503, {"Retry-After": "2"}
 
     @app.errorhandler(500)
     def server_error(error):
@@ -193,12 +236,41 @@ def language_names(codes) -> str:
     return format_list(names, locale=get_locale()) if names else ""
 
 
+#: Longest address accepted as a place to return to.
+MAX_TARGET_LENGTH = 2000
+
+
+def safe_target(target) -> str | None:
+    """``target`` when it is a path on this site (``/...``, with its query string), else None.
+
+    Browsers drop tabs and newlines inside an address, read ``\\`` as ``/`` and ``//host`` as another site, and a
+    header cannot carry control characters. So the address may hold no blank, control or invisible character and
+    no backslash, and neither it nor its percent-decoded forms (``%2F%2F``, ``%09``, ``%5C``, decoded once or
+    twice) may start with two slashes or hold a control character or a backslash.
+    """
+    if not isinstance(target, str) or not target.startswith("/") or len(target) > MAX_TARGET_LENGTH:
+        return None
+    if any(unicodedata.category(char)[0] in "CZ" for char in target):
+        return None
+    decoded = target
+    for _round in range(3):
+        if (
+            "\\" in decoded
+            or decoded.startswith("//")
+            or any(unicodedata.category(c)[0] == "C" for c in decoded)
+        ):
+            return None
+        decoded = unquote(decoded)
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    return target
+
+
 def safe_next(default_endpoint: str = "main.index") -> str:
-    """A local address to return to after a form (never another site)."""
-    target = request.values.get("next", "")
-    if target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for(default_endpoint)
+    """The ``next`` address to return to after a form when it is on this site (:func:`safe_target`), else the
+    default page: never another site, never a header with a control character."""
+    return safe_target(request.values.get("next")) or url_for(default_endpoint)
 
 
 def redirect_back(

@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
-from ..forms import saving
+from ..forms import database_int, saving
 from . import operations
 from .forms import ProposalForm
 from .models import Proposal
@@ -55,7 +55,7 @@ def start_editing(form: ProposalForm, proposal: Proposal) -> None:
 def save_edit(form: ProposalForm, proposal: Proposal, editor_id: int | None = None) -> EditOutcome:
     """Save a valid edit form; on a conflict, nothing changes and the form moves to the current version, so that
     sending it again replaces that version knowingly."""
-    started_from = int(form.version.data) if (form.version.data or "").isdigit() else 0
+    started_from = database_int(form.version.data) or 0
     result = EditOutcome()
     try:
         with saving(form) as outcome:

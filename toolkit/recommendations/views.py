@@ -25,7 +25,7 @@ from ..codesign import operations as codesign
 from ..codesign.models import Proposal
 from ..documents import render_document
 from ..extensions import db, limiter
-from ..forms import form_status, saving
+from ..forms import database_int, form_status, saving
 from ..i18n import LANGUAGES
 from ..processes.models import Process
 from ..territories.models import Organisation
@@ -94,7 +94,7 @@ def _chosen(model, ids) -> list:
 def _save(form: RecommendationForm, recommendation: Recommendation) -> bool | None:
     """Save a valid form: True when saved, None when someone else saved first (the form then moves to the
     current version, so sending it again replaces that version knowingly), False when the form was refused."""
-    started_from = int(form.version.data) if (form.version.data or "").isdigit() else None
+    started_from = database_int(form.version.data)
     try:
         with saving(form) as outcome:
             operations.save_recommendation(

@@ -47,7 +47,13 @@ class ServiceForm(BaseForm):
         self.languages.validators.append(LANGUAGE_LIST)
 
     def language_codes(self) -> list[str]:
-        text = (self.languages.data or "").replace(";", ",").replace(" ", ",")
+        # Not a text when the input was not sent: then the service's own list (the form's object) is kept.
+        text = (
+            self.languages.data
+            if isinstance(self.languages.data, str)
+            else ", ".join(self.languages.data or ())
+        )
+        text = text.replace(";", ",").replace(" ", ",")
         return list(dict.fromkeys(code.strip().lower() for code in text.split(",") if code.strip()))
 
 

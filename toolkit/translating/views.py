@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..access import Permission, access, form_page
 from ..extensions import db
-from ..forms import form_status, saving
+from ..forms import database_int, form_status, request_int, saving
 from ..i18n import LANGUAGES
 from ..processes.models import Process
 from . import machine, operations
@@ -51,7 +51,7 @@ class Queue:
         self.processes = db.session.scalars(
             select(Process).order_by(Process.starts_on.desc(), Process.id.desc())
         ).all()
-        process_id = args.get("process", type=int)
+        process_id = database_int(args.get("process"))
         self.process = next((p for p in self.processes if p.id == process_id), None)
         if self.process is None and self.processes:
             self.process = self.processes[0]
@@ -105,7 +105,7 @@ class Queue:
 def queue():
     """What is still to translate into one language, filtered by process and workshop, one row per text."""
     current = Queue(request.args)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = max(request_int(request.args, "page", 1), 1)
     shown = current.items[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
     states = Counter(item.state.value for item in current.all_items)
     failures = Counter(

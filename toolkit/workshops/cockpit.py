@@ -29,7 +29,7 @@ from ..access import Permission, access, form_page
 from ..barriers.models import Barrier, BarrierStatus
 from ..content import localize
 from ..extensions import csrf, db
-from ..forms import render_form, saving
+from ..forms import database_int, render_form, saving
 from ..i18n import LANGUAGES
 from ..processes.labels import FREQUENCIES, SEVERITIES
 from ..processes.models import Phase, Process, StepKind, StepTemplate, Workshop, WorkshopStep
@@ -179,7 +179,9 @@ def _default_phase(process: Process) -> Phase:
 @access(Permission.RUN_WORKSHOPS)
 def add_step(workshop_id: int):
     workshop = _workshop(workshop_id)
-    template = db.session.get(StepTemplate, request.form.get("template", type=int) or 0) or abort(400)
+    template = db.session.get(StepTemplate, database_int(request.form.get("template")) or 0)
+    if template is None or template.territory_id != workshop.territory_id:
+        abort(400)
     operations.build_agenda(workshop, [template])
     operations.bump(workshop, step=True)
     db.session.commit()
@@ -481,7 +483,7 @@ def moderate_candidate(workshop_id: int, candidate_id: int, action: str):
     elif action == "catalogue" and candidate.service_id is None:
         operations.add_candidate_to_catalogue(candidate, g.territory)
     elif action == "merge":
-        survivor = db.session.get(ServiceCandidate, request.form.get("into", type=int) or 0)
+        survivor = db.session.get(ServiceCandidate, database_int(request.form.get("into")) or 0)
         try:
             if survivor is None or survivor.process_id != workshop.process_id:
                 raise operations.Refused("merge")
@@ -634,7 +636,9 @@ def withdraw_organisation_barrier(process_id: int, barrier_id: int):
         barrier,
         withdrawn=barrier.status is BarrierStatus.WITHDRAWN,
         withdraw=lambda: operations.withdraw_barrier(barrier, None),
-        action=url_for("workshops.withdraw_organisation_barrier", process_id=process_id, barrier_id=barrier.id),
+        action=url_for(
+            "workshops.withdraw_organisation_barrier", process_id=process_id, barrier_id=barrier.id
+        ),
         back=url_for("workshops.organisation_input", process_id=process_id),
         template="workshops/withdraw.html",
         process=barrier.process,
