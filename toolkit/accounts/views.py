@@ -115,13 +115,16 @@ def login():
 )
 def login_code():
     """The second step of a login, for accounts with a second factor."""
+    form = LoginCodeForm()
+    valid = form.validate_on_submit()
     pending = two_factor.pending_user()
     if pending is None:
+        if form.token_refused:
+            return render_form("accounts/login_code.html", form)  # a POST without its token, as on every page
         flash(_("Please log in again."), "info")
         return redirect(url_for("accounts.login", next=request.args.get("next")))
     user, remember = pending
-    form = LoginCodeForm()
-    if form.validate_on_submit():
+    if valid:
         if _log_in(form, user, remember, check_code=lambda user: two_factor.check_code(user, form.code.data)):
             two_factor.end_pending_login()
             return redirect(safe_next())
