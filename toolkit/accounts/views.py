@@ -74,6 +74,8 @@ def _log_in(form, user, remember: bool, check_code=None) -> bool:
     if not outcome.saved:
         sessions.restore_login_state(before)
         return False
+    if accepted:
+        two_factor.end_pending_login()
     return bool(accepted)
 
 
@@ -126,7 +128,6 @@ def login_code():
     user, remember = pending
     if valid:
         if _log_in(form, user, remember, check_code=lambda user: two_factor.check_code(user, form.code.data)):
-            two_factor.end_pending_login()
             return redirect(safe_next())
         if not form.form_errors:
             form.code.errors.append(_("This code is not right, or it was already used."))
