@@ -49,7 +49,7 @@ class User(UserMixin, db.Model):
     #: password change or reset, second factor turned on, deactivation).
     session_token: Mapped[str] = mapped_column(String(64), default=lambda: new_session_token())
     #: Secret of the authenticator app (TOTP, base32); empty while the account has no second factor.
-    totp_secret: Mapped[str] = mapped_column(String(64), default="")
+    totp_secret: Mapped[str] = mapped_column(String(64), default="", server_default="")
     #: When the second factor was turned on.
     totp_enabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     #: The 30-second time step of the last code accepted, so that a code seen over a shoulder cannot be replayed.

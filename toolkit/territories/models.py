@@ -17,6 +17,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -51,7 +52,7 @@ class Territory(db.Model):
     #: What participants agree to before taking part (what is kept, for how long, who sees it), per language.
     consent_text: Mapped[dict[str, str]] = mapped_column(TranslatedText, default=dict)
     #: Whether the territory's coordinators must log in with a second factor (an authenticator app).
-    require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False)
+    require_two_factor: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Months after a process ends before its participants' data is purged (``flask purge``).
     retention_months: Mapped[int] = mapped_column(Integer, default=24, server_default="24")
     #: When the territory was created.
