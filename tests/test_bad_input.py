@@ -169,3 +169,99 @@ def test_a_busy_database_keeps_the_form(tmp_path, make, monkeypatch):
         assert 'value="Servizio in attesa"' in page
         db.session.execute(text("SELECT 1"))
         db.engine.dispose()
+
+
+HUGE_ID = "99999999999999999999999"
+
+
+def test_ids_beyond_what_the_database_holds_are_not_found(coordinator_client, make):
+    territory, client = coordinator_client
+    process = make.process(territory)
+    for bad in (HUGE_ID, str(2**63), str(2**31), f"000{process.id}", "١"):
+        for url in (
+            f"/t/alpha/processes/{bad}",
+            f"/t/alpha/services/{bad}",
+            f"/t/alpha/services/{bad}/edit",
+            f"/t/alpha/workshops/{bad}",
+            f"/t/alpha/organisations/{bad}/edit",
+            f"/t/alpha/processes/{process.id}/versions/jobs/{bad}",
+        ):
+            response = client.get(url, headers=EN)
+            assert response.status_code == 404, url
+            assert "Page not found" in response.get_data(as_text=True)
+    assert client.get(f"/t/alpha/processes/{process.id}").status_code == 200
+
+
+def test_numbers_beyond_what_the_database_holds_are_field_errors(coordinator_client):
+    _territory, client = coordinator_client
+    response = client.post("/t/alpha/services/new", data=service_data(owner=HUGE_ID), headers=EN)
+    assert response.status_code == 422
+    assert "Not a valid choice." in response.get_data(as_text=True)
+    assert (
+        client.get("/t/alpha/services/", query_string={"q": "\x00", "archived": HUGE_ID}).status_code == 200
+    )
+
+
+def test_a_form_body_too_large_is_refused_clearly(coordinator_client):
+    _territory, client = coordinator_client
+    response = client.post("/t/alpha/services/new", data=service_data(name="x" * 3_000_000), headers=EN)
+    assert response.status_code == 413
+    assert "What you sent is too large" in response.get_data(as_text=True)
+
+
+def test_json_and_files_are_not_read_as_a_form(coordinator_client):
+    _territory, client = coordinator_client
+    token = client.csrf_token()
+    as_json = client.post(
+        "/t/alpha/services/new", json={"csrf_token": token, "name-it": 7, "sector": ["housing"]}, headers=EN
+    )
+    assert as_json.status_code == 400  # no form was sent, so not its token either
+    import io
+
+    as_files = client.post(
+        "/t/alpha/services/new",
+        data={**service_data(), "csrf_token": token, "name-it": (io.BytesIO(b"\xff"), "a.txt")},
+        content_type="multipart/form-data",
+        csrf=False,
+        headers=EN,
+    )
+    assert as_files.status_code == 422
+    assert "Write it in Italiano." in as_files.get_data(as_text=True)
+
+
+def test_a_busy_database_answers_clearly_where_no_form_keeps_the_text(tmp_path, make, monkeypatch):
+    """A commit outside the form helpers (here: remembering the chosen language) answers 503 in the person's
+    language, not a server error."""
+    from toolkit import database
+
+    url = f"sqlite:///{tmp_path / 'busy.sqlite'}"
+    monkeypatch.setattr(database, "SQLITE_BUSY_TIMEOUT_MS", 50)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "k",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+            "WTF_CSRF_SSL_STRICT": False,
+        }
+    )
+    from .conftest import CsrfClient
+
+    app.test_client_class = CsrfClient
+    with app.app_context():
+        db.create_all()
+        user = make.coordinator(make.territory("busy"))
+        client = app.test_client()
+        client.login(user)
+        token = client.csrf_token()
+        with db.engine.connect() as blocker:
+            blocker.exec_driver_sql("BEGIN IMMEDIATE")
+            response = client.post(
+                "/language", data={"language": "ar", "csrf_token": token, "next": "/"}, headers=EN
+            )
+            blocker.exec_driver_sql("ROLLBACK")
+        page = response.get_data(as_text=True)
+        assert response.status_code == 503
+        assert "The service is busy" in page
+        assert client.get("/").status_code == 200
+        db.engine.dispose()
