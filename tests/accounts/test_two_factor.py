@@ -273,3 +273,15 @@ def test_the_site_can_require_it_of_administrators(app, make, login):
     token = TOKEN.search(page).group(1)
     assert client.post("/logout", data={"csrf_token": token}, csrf=False).status_code == 302
     assert client.get("/account").headers["Location"].startswith("/login")
+
+
+def test_an_administrator_turns_off_a_lost_second_factor_from_the_command_line(app, make, runner):
+    user = make.user(email="giulia@example.org")
+    secret, _codes = with_two_factor(user)
+    device = login_with_code(app, user, secret)
+    result = runner.invoke(args=["turn-off-two-factor", "Giulia@example.org"])
+    assert result.exit_code == 0, result.output
+    user = db.session.get(User, user.id)
+    assert not user.has_two_factor
+    assert not logged_in(device)
+    assert runner.invoke(args=["turn-off-two-factor", "giulia@example.org"]).exit_code != 0

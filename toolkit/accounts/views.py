@@ -25,6 +25,7 @@ from ..forms import render_form, saving
 from ..mail import mail_configured
 from ..web import safe_next
 from . import operations, sessions, throttling, two_factor
+from .commands import turn_off_two_factor
 from .forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -37,7 +38,8 @@ from .forms import (
     TwoFactorSetupForm,
 )
 
-bp = Blueprint("accounts", __name__)
+bp = Blueprint("accounts", __name__, cli_group=None)  # its commands are top-level: flask turn-off-two-factor
+bp.cli.add_command(turn_off_two_factor)
 # Someone who must have a second factor and has none can only set one up (toolkit/accounts/two_factor.py).
 bp.before_app_request(two_factor.send_to_set_up)
 
