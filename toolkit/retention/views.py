@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ..access import Permission, access, form_page
 from ..extensions import db
 from ..forms import render_form, saving
-from ..territories.models import Organisation
+from ..territories.models import Organisation, Territory
 from . import operations
 from .forms import RetentionForm
 
@@ -97,21 +97,13 @@ def _counts_text(counts) -> str:
 def purge_command(dry_run: bool) -> None:
     """Purge participants' data of the processes whose territory's retention period is over (meant for cron)."""
     plans = operations.purge(dry_run=dry_run)
-    territory = None
-    for plan in plans:
-        if plan.territory is not territory:
-            territory = plan.territory
-            click.echo(f"{territory.name} ({territory.slug}): kept {territory.retention_months} months")
-        label = f"  process {plan.process.id} {plan.process.title!r}"
-        if plan.ended_on is None:
-            click.echo(f"{label}: not ended (a workshop is planned or open, or it has no end date): kept")
-        elif not plan.due:
-            click.echo(f"{label}: ended {plan.ended_on}, kept until {plan.purge_on}")
-        else:
-            verb = "would purge" if dry_run else "purged"
-            click.echo(
-                f"{label}: ended {plan.ended_on}, due {plan.purge_on}: {verb} {_counts_text(plan.counts)}"
-            )
+    for territory in db.session.scalars(select(Territory).order_by(Territory.slug)):
+        click.echo(f"{territory.name} ({territory.slug}): kept {territory.retention_months} months")
+        of_territory = [plan for plan in plans if plan.territory.id == territory.id]
+        if not of_territory:
+            click.echo("  no process")
+        for plan in of_territory:
+            click.echo(f"  process {plan.process.id} {plan.process.title!r}: {_plan_text(plan, dry_run)}")
     if dry_run:
         db.session.rollback()
         click.echo("Dry run: nothing was changed.")
@@ -119,3 +111,12 @@ def purge_command(dry_run: bool) -> None:
         db.session.commit()
         done = sum(1 for plan in plans if plan.due and plan.counts)
         click.echo(f"Purged {done} process(es).")
+
+
+def _plan_text(plan: operations.PurgePlan, dry_run: bool) -> str:
+    if plan.ended_on is None:
+        return "not ended (a workshop is planned or open, or it has no end date): kept"
+    if not plan.due:
+        return f"ended {plan.ended_on}, kept until {plan.purge_on}"
+    verb = "would purge" if dry_run else "purged"
+    return f"ended {plan.ended_on}, due {plan.purge_on}: {verb} {_counts_text(plan.counts)}"
