@@ -285,3 +285,12 @@ def test_an_administrator_turns_off_a_lost_second_factor_from_the_command_line(a
     assert not user.has_two_factor
     assert not logged_in(device)
     assert runner.invoke(args=["turn-off-two-factor", "giulia@example.org"]).exit_code != 0
+
+
+def test_a_key_offered_to_one_person_is_never_offered_to_the_next_on_the_same_browser(app, make, client):
+    first, second = make.user(), make.user()
+    client.login(first)
+    offered = KEY.search(client.get("/account/two-factor/set-up").get_data(as_text=True)).group(1)
+    client.post("/logout")
+    client.login(second)
+    assert KEY.search(client.get("/account/two-factor/set-up").get_data(as_text=True)).group(1) != offered

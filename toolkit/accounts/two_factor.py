@@ -39,6 +39,7 @@ ISSUER = "Co-design toolkit"
 #: How long the code page waits after the password, in seconds.
 PENDING_LOGIN_SECONDS = 10 * 60
 _PENDING = "two_factor_pending"
+_SETUP = "two_factor_setup"
 
 #: The only pages open to a person who must set up the second factor first.
 SET_UP_ENDPOINTS = frozenset({"accounts.two_factor_setup", "accounts.logout", "main.set_language", "static"})
@@ -72,8 +73,20 @@ def send_to_set_up():
 # --- the authenticator app -----------------------------------------------------------------------------------
 
 
-def new_secret() -> str:
-    return pyotp.random_base32()
+def setup_secret(user: User) -> str:
+    """The secret offered on the set-up page, kept in this browser's signed session until it is confirmed (a
+    reload shows the same one). It is bound to the account and its session token, so that it is never offered to
+    the next person who logs in on the same browser."""
+    kept = session.get(_SETUP)
+    if isinstance(kept, dict) and kept.get("id") == user.get_id() and isinstance(kept.get("secret"), str):
+        return kept["secret"]
+    secret = pyotp.random_base32()
+    session[_SETUP] = {"id": user.get_id(), "secret": secret}
+    return secret
+
+
+def forget_setup_secret() -> None:
+    session.pop(_SETUP, None)
 
 
 def provisioning_uri(user: User, secret: str) -> str:

@@ -11,7 +11,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -162,6 +161,7 @@ def logout():
             )
     logout_user()
     two_factor.end_pending_login()
+    two_factor.forget_setup_secret()
     flash(message, "info")
     return redirect(url_for("main.index"))
 
@@ -252,8 +252,6 @@ def set_password(token: str):
 
 # --- the second factor ---------------------------------------------------------------------------------------
 
-_SETUP_KEY = "two_factor_setup"
-
 
 @bp.get("/account/two-factor")
 @access(Rule.USER)
@@ -276,17 +274,14 @@ def two_factor_setup():
     user = current_user._get_current_object()
     if user.has_two_factor:
         return redirect(url_for("accounts.two_factor_status"))
-    # Kept in this browser's signed session until confirmed, so a reload shows the same secret.
-    secret = session.get(_SETUP_KEY)
-    if not isinstance(secret, str) or len(secret) != 32:
-        secret = session[_SETUP_KEY] = two_factor.new_secret()
+    secret = two_factor.setup_secret(user)
     form = TwoFactorSetupForm()
     if form.validate_on_submit():
         codes = None
         with saving(form) as outcome:
             codes = two_factor.turn_on(user, secret, form.code.data)
         if outcome.saved and codes:
-            session.pop(_SETUP_KEY, None)
+            two_factor.forget_setup_secret()
             sessions.log_in_again(user)
             return render_template("accounts/recovery_codes_shown.html", codes=codes, first_time=True)
         if outcome.saved:
