@@ -161,17 +161,19 @@ def document_set(
                 },
             )
             entry["barriers"] += 1
+            # A barrier whose words were purged after the retention period is counted, not described.
             written = _written(barrier, ("text",), barrier_translations.get(barrier.id))
-            entry["described"].append(
-                {
-                    "text": written["texts"]["text"],
-                    "lang": written["lang"],
-                    "dir": written["dir"],
-                    "frequency": str(FREQUENCIES[barrier.frequency]),
-                    "severity": str(SEVERITIES[barrier.severity]),
-                    "supports": supports.get(barrier.id, 0),
-                }
-            )
+            if barrier.text:
+                entry["described"].append(
+                    {
+                        "text": written["texts"]["text"],
+                        "lang": written["lang"],
+                        "dir": written["dir"],
+                        "frequency": str(FREQUENCIES[barrier.frequency]),
+                        "severity": str(SEVERITIES[barrier.severity]),
+                        "supports": supports.get(barrier.id, 0),
+                    }
+                )
             for category in barrier.categories:
                 entry["categories"][tuple(_in_language(category.name, language, fallback).values())] += 1
         # Each recommendation goes under the service most of its evidence is about (without evidence, in a
@@ -410,7 +412,9 @@ def snapshot(process: Process) -> dict:
     recommendations = operations.recommendations_of(process)
     quotes = operations.quotes_shown_of(recommendations)
     described = db.session.scalars(
-        select(Barrier.id).where(Barrier.process_id == process.id, Barrier.status.in_(BarrierStatus.visible()))
+        select(Barrier.id).where(
+            Barrier.process_id == process.id, Barrier.status.in_(BarrierStatus.visible())
+        )
     ).all()
     return {
         # Which contributions the documents print or stand on, so that their authors are told before they
@@ -437,7 +441,7 @@ def snapshot(process: Process) -> dict:
                 "quotes": [{"text": q.text, "language": q.language} for q in quotes[r.id]],
             }
             for r in recommendations
-        ]
+        ],
     }
 
 
