@@ -30,6 +30,13 @@ def world(make):
     recommendations = {t.id: make.recommendation(processes[t.id]) for t in (a, b, c)}
     jobs = {t.id: issuing.request_issue(processes[t.id], ["it"], "", None) for t in (a, b, c)}
     documents = {t.id: make.issued_document(processes[t.id]) for t in (a, b, c)}
+    invitations = {
+        t.id: accounts.invite_to_territory(
+            t, email=f"invited-{t.slug}@example.org", name="Persona invitata", roles=[Role.TRANSLATOR]
+        )
+        for t in (a, b, c)
+    }
+    db.session.commit()
 
     def ids(territory):
         service = make.services_of(territory)[0]
@@ -52,6 +59,7 @@ def world(make):
             "organisation_id": service.owner_id,
             "user_id": people["coordinator_b"].id if territory is b else people["coordinator_a"].id,
             "token": "not-a-token",
+            "invitation_id": invitations[territory.id].id,
             "step_id": db.session.scalar(
                 db.select(StepTemplate.id).where(StepTemplate.territory_id == territory.id).limit(1)
             ),

@@ -358,22 +358,17 @@ def invite_person():
     return render_form("territories/invite.html", form)
 
 
-def _open_invitation_or_404(invitation_id: int) -> TerritoryInvitation:
-    """An invitation of this territory that is still open; anything else is not found here."""
-    invitation = db.get_or_404(TerritoryInvitation, invitation_id)
-    if not invitation.is_open:
-        abort(404)
-    return invitation
-
-
 @territory_bp.post("/people/invitations/<int:invitation_id>/send")
 @access(Permission.MANAGE_PEOPLE)
 def send_invitation_again(invitation_id: int):
     """Send an open invitation again, for another 14 days."""
-    invitation = _open_invitation_or_404(invitation_id)
-    accounts.renew_invitation(invitation)
-    db.session.commit()
-    _hand_over(*accounts.send_invitation(invitation), email=invitation.email)
+    invitation = db.get_or_404(TerritoryInvitation, invitation_id)  # only this territory's are found
+    if not invitation.is_open:
+        flash(_("This invitation is already answered or withdrawn."), "info")
+    else:
+        accounts.renew_invitation(invitation)
+        db.session.commit()
+        _hand_over(*accounts.send_invitation(invitation), email=invitation.email)
     return redirect(url_for("territories.people"))
 
 
@@ -381,10 +376,13 @@ def send_invitation_again(invitation_id: int):
 @access(Permission.MANAGE_PEOPLE)
 def withdraw_invitation(invitation_id: int):
     """Take back an open invitation: it can no longer be accepted, and its link stops working."""
-    invitation = _open_invitation_or_404(invitation_id)
-    accounts.withdraw_invitation(invitation)
-    db.session.commit()
-    flash(_("The invitation to %(email)s is withdrawn.", email=invitation.email), "success")
+    invitation = db.get_or_404(TerritoryInvitation, invitation_id)
+    if not invitation.is_open:
+        flash(_("This invitation is already answered or withdrawn."), "info")
+    else:
+        accounts.withdraw_invitation(invitation)
+        db.session.commit()
+        flash(_("The invitation to %(email)s is withdrawn.", email=invitation.email), "success")
     return redirect(url_for("territories.people"))
 
 
