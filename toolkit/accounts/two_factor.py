@@ -113,11 +113,6 @@ def _matching_step(secret: str, code: str, after: int | None) -> int | None:
     return None
 
 
-def code_is_right(secret: str, code: str) -> bool:
-    """For the set-up page, where the secret is not the account's yet."""
-    return _matching_step(secret, code, None) is not None
-
-
 def turn_on(user: User, secret: str, code: str) -> list[str] | None:
     """Turn the second factor on with the code the person's app shows for ``secret``; return the recovery codes to
     show once, or None when the code is wrong. Every other session of the account ends."""
