@@ -238,3 +238,19 @@ def test_an_association_withdraws_its_own_barrier_only(app, make, login):
     assert db.session.get(Barrier, barrier.id).text == ""
     assert db.session.get(Barrier, barrier.id).status is BarrierStatus.WITHDRAWN
     assert db.session.get(Barrier, foreign.id).text != ""
+
+
+def test_withdrawing_a_merged_barrier_takes_its_story_from_the_barrier_kept(app, client, make):
+    from toolkit.workshops import operations
+
+    _territory, workshop, barrier, _story = _barrier_with_story(app, client, make)
+    kept = db.session.get(Barrier, make.contributions(workshop)["barrier_id"])
+    kept.service_id = barrier.service_id
+    operations.merge_barriers(barrier, kept)
+    db.session.commit()
+    assert [t.text for t in kept.testimonies] == [STORY]
+
+    assert client.post(f"/w/{workshop.join_code}/barriers/{barrier.id}/withdraw").status_code == 302
+    assert db.session.get(Barrier, kept.id).testimonies == []
+    assert db.session.get(Barrier, barrier.id).text == ""
+    assert db.session.get(Barrier, kept.id).text == "Nessuno spiega quali documenti servono"

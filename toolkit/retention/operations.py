@@ -184,12 +184,14 @@ def _quotes_of(testimony_ids: list[int]) -> list[Quote]:
 
 
 def own_testimonies(barrier: Barrier) -> list[Testimony]:
-    """The stories written with the barrier by its own author (not those that followed a duplicate into it)."""
+    """The stories written with the barrier by its own author: a participant's wherever a merge took them, an
+    organisation's or the room's only when no other barrier holds them (not those that followed a duplicate
+    into it)."""
     return [
         testimony
         for testimony in barrier.testimonies
         if testimony.participant_id == barrier.participant_id
-        and {b.id for b in testimony.barriers} <= {barrier.id}
+        and (barrier.participant_id is not None or {b.id for b in testimony.barriers} <= {barrier.id})
     ]
 
 
@@ -313,7 +315,8 @@ def participant_data(participant: Participant) -> ParticipantData:
         comments=list(db.session.scalars(select(Comment).where(Comment.participant_id == participant.id))),
     )
     issues = _issues(participant.workshop.process_id)
-    for record in [*data.barriers, *data.proposals]:
+    with_words = [b for b in data.barriers if b.text] + [p for p in data.proposals if p.change]
+    for record in with_words:
         version = first_issue_holding(record, issues)
         if version is not None:
             data.issued.append((record, version))
