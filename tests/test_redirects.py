@@ -60,6 +60,9 @@ def test_login_never_sends_the_browser_elsewhere(client, person, target):
     response = client.post(
         "/login", data={"email": person.email, "password": "a long test password", "next": target}
     )
+    if "\x00" in target:  # no browser sends one: the request is refused whole
+        assert response.status_code == 400
+        return
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
     # Once logged in, the login page itself sends to the same place.
@@ -71,6 +74,9 @@ def test_login_never_sends_the_browser_elsewhere(client, person, target):
 @pytest.mark.parametrize("target", BYPASSES)
 def test_the_language_switch_never_sends_the_browser_elsewhere(client, target):
     response = client.post("/language", data={"language": "en", "next": target})
+    if "\x00" in target:
+        assert response.status_code == 400
+        return
     assert response.status_code == 302
     assert response.headers["Location"] == "/"
 

@@ -74,6 +74,14 @@ def register_web(app: Flask) -> None:
             text = _l("This site is not served at this address.")
             return str(text), 400, {"Content-Type": "text/plain; charset=utf-8"}
 
+    @app.before_request
+    def refuse_nul_characters():
+        """No browser sends a NUL character, and PostgreSQL cannot hold one even in a lookup: a query string or form
+        with one is refused (an address with one is not found, see load_place)."""
+        for values in (request.args, request.form):
+            if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+                abort(400)
+
     @app.url_value_preprocessor
     def load_place(_endpoint, values):
         """Turn ``territory_slug`` / ``network_slug`` in the URL into ``g.territory`` / ``g.network``."""
@@ -81,6 +89,8 @@ def register_web(app: Flask) -> None:
 
         if not values:
             return
+        if any("\x00" in value for value in values.values() if isinstance(value, str)):
+            abort(404)  # no record has one, and PostgreSQL cannot even look for it
         if "territory_slug" in values:
             slug = values.pop("territory_slug")
             g.territory = db.session.scalar(db.select(Territory).where(Territory.slug == slug)) or abort(404)
