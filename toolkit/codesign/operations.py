@@ -143,16 +143,18 @@ def set_proposal_status(proposal: Proposal, status: ProposalStatus, reason: str 
 
 
 def may_edit(user, permissions: frozenset[Permission], proposal: Proposal) -> bool:
-    """Facilitators and operators edit every proposal of their territory together; association members edit
-    their own organisation's."""
-    if Permission.RUN_WORKSHOPS in permissions or Permission.ASSESS_FEASIBILITY in permissions:
+    """Facilitators edit every proposal of their territory; operators those about the services their organisation
+    runs (they co-design for their services); everyone who writes proposals, their own and their organisation's."""
+    if Permission.RUN_WORKSHOPS in permissions:
         return True
     if Permission.WRITE_PROPOSALS not in permissions:
         return False
     organisation = user.organisation_in(proposal.territory_id)
-    return proposal.author_id == user.id or (
+    if proposal.author_id == user.id or (
         organisation is not None and proposal.organisation_id == organisation.id
-    )
+    ):
+        return True
+    return bool(assessable_services(proposal, user, permissions))
 
 
 # --- feasibility ---------------------------------------------------------------------------------------------
