@@ -267,3 +267,31 @@ def test_a_busy_database_answers_clearly_where_no_form_keeps_the_text(tmp_path, 
         assert "The service is busy" in page
         assert client.get("/").status_code == 200
         db.engine.dispose()
+
+
+def test_a_lock_held_too_long_on_postgresql_answers_busy(database_url, app, make, monkeypatch):
+    """PostgreSQL waits for a lock at most ``lock_timeout``; then the page says the service is busy."""
+    if not database_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL's lock timeout")
+    from toolkit import database
+
+    from .conftest import CsrfClient, _config
+
+    monkeypatch.setattr(database, "POSTGRESQL_LOCK_TIMEOUT_MS", 200)
+    served = create_app(_config(database_url))
+    served.test_client_class = CsrfClient
+    user = make.coordinator(make.territory("busy"))
+    client = served.test_client()
+    client.login(user)
+    token = client.csrf_token()
+    user_id = user.id
+    db.session.rollback()
+    with db.engine.connect() as blocker:
+        # Another writer holds the person's row: saving their language waits for it.
+        blocker.execute(text("SELECT id FROM users WHERE id = :id FOR UPDATE"), {"id": user_id})
+        response = client.post("/language", data={"language": "ar", "csrf_token": token}, headers=EN)
+        blocker.rollback()
+    assert response.status_code == 503
+    assert "The service is busy" in response.get_data(as_text=True)
+    with served.app_context():
+        db.engine.dispose()

@@ -63,6 +63,15 @@ def _configure_database_url(app: Flask) -> None:
         if url.startswith(prefix):
             url = "postgresql+psycopg://" + url[len(prefix) :]
     app.config["SQLALCHEMY_DATABASE_URI"] = url
+    if url.startswith("postgresql"):
+        # A lock held too long by another writer ends in an error that the pages answer with 503 ("busy").
+        from .database import POSTGRESQL_LOCK_TIMEOUT_MS
+
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        connect_args = dict(options.get("connect_args", {}))
+        connect_args.setdefault("options", f"-c lock_timeout={POSTGRESQL_LOCK_TIMEOUT_MS}")
+        options["connect_args"] = connect_args
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if url.startswith("sqlite"):
         # A file on this machine cannot drop a connection: no ping before each request.
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])

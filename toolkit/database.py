@@ -9,6 +9,10 @@ from sqlalchemy.exc import OperationalError
 
 #: How long SQLite waits for a lock before giving up, in milliseconds.
 SQLITE_BUSY_TIMEOUT_MS = 5000
+#: The same for PostgreSQL (its ``lock_timeout``; without one a statement would wait for a lock for ever).
+POSTGRESQL_LOCK_TIMEOUT_MS = 5000
+#: PostgreSQL's codes for a lock not granted in time, a serialisation failure and a deadlock.
+BUSY_SQLSTATES = {"55P03", "40001", "40P01"}
 
 
 @event.listens_for(Engine, "connect")
@@ -28,8 +32,13 @@ def is_busy_error(error: Exception) -> bool:
     """True when the database refused a write for a moment (lock or serialisation), so a retry can work."""
     if not isinstance(error, OperationalError):
         return False
+    if getattr(error.orig, "sqlstate", None) in BUSY_SQLSTATES:
+        return True
     message = str(error.orig).lower()
-    return "database is locked" in message or "could not serialize" in message or "deadlock" in message
+    return any(
+        words in message
+        for words in ("database is locked", "could not serialize", "deadlock", "lock timeout")
+    )
 
 
 def enum_column(enum_class: type[enum.Enum]) -> Enum:
