@@ -227,6 +227,13 @@ def test_a_coordinator_withdraws_an_invitation(make, login, app):
     assert borgo.post(f"/t/borgo/people/invitations/{invitation.id}/withdraw").status_code == 404
     assert "Nuova Persona" not in borgo.get("/t/borgo/people/").get_data(as_text=True)
 
+    # Sent again, it stays open for another 14 days, with the same kind of link.
+    first_expiry = invitation.expires_at
+    resent = _answer(stefano, stefano.post(f"/t/lagoverde/people/invitations/{invitation.id}/send"))
+    assert INVITATION_LINK.search(resent)
+    db.session.refresh(invitation)
+    assert invitation.expires_at > first_expiry and "invitation.renewed" in _actions()
+
     withdrawn = stefano.post(f"/t/lagoverde/people/invitations/{invitation.id}/withdraw")
     assert "is withdrawn" in _answer(stefano, withdrawn)
     assert "Nuova Persona" not in stefano.get("/t/lagoverde/people/").get_data(as_text=True)
