@@ -36,7 +36,33 @@ def addressed_world(make):
 
 
 def test_the_addressee_reads_what_was_issued_to_their_organisation_and_nothing_else(make, login):
+    from toolkit.barriers.models import Barrier, Frequency, Severity, Testimony
+    from toolkit.recommendations import operations
+
     world = addressed_world(make)
+    process = world["process"]
+    barrier = Barrier(
+        territory_id=process.territory_id,
+        process_id=process.id,
+        service_id=process.services[0].id,
+        text="Al CUP nessuno parla arabo",
+        language="it",
+        frequency=Frequency.OFTEN,
+        severity=Severity.SERIOUS,
+    )
+    world["to_health"].barriers = [barrier]
+    testimony = Testimony(
+        barriers=[barrier],
+        territory_id=world["territory"].id,
+        process_id=world["process"].id,
+        text="Sono andata tre volte al CUP di via Roma",
+        language="it",
+        may_quote=True,
+    )
+    db.session.add(testimony)
+    db.session.flush()
+    operations.add_quote(world["to_health"], testimony, "Sono andata tre volte al CUP")
+    db.session.commit()
     version = issue(world["process"], ["it", "ar"])
     # Changed after issuing: the page shows the words as issued, not the draft of today.
     world["to_health"].title = "Un mediatore al CUP, anche il sabato"
@@ -44,6 +70,7 @@ def test_the_addressee_reads_what_was_issued_to_their_organisation_and_nothing_e
     page = login(world["addressee"]).get("/t/borgo/addressed/").get_data(as_text=True)
     assert "Un mediatore al CUP" in page and "anche il sabato" not in page
     assert "<strong>arabo</strong>" in page  # the problem, as issued, in the Markdown subset
+    assert "Sono andata tre volte al CUP" in page and "via Roma" not in page  # the quote as redacted, only
     assert "Moduli di iscrizione tradotti" not in page  # addressed to the school office
     own = [letter(version, world["health"], "it"), letter(version, world["health"], "ar")]
     for document in own:
