@@ -182,3 +182,52 @@ def test_seed_demo_loads_once_and_prints_the_logins(runner):
     second = runner.invoke(args=["seed-demo", "--if-empty"])
     assert "not loaded again" in second.output
     assert db.session.scalar(db.select(db.func.count()).select_from(User)) == count
+
+
+def test_organisations_become_memberships_and_old_sessions_end(empty_database_url):
+    """Migration 0010 keeps each person's organisation as a membership in its territory, marks the accounts
+    still waiting for a password as created by their one territory, and gives every account a session token."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "k", "SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0009")
+        with db.engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO territories (id, slug, name, region, default_locale, consent_text) "
+                    "VALUES (1, 'x', 'X', '', 'it', '{}'), (2, 'y', 'Y', '', 'it', '{}')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO organisations (id, territory_id, kind, name, contact_email, contact_phone, "
+                    "description) VALUES (7, 2, 'association', '{}', '', '', '{}')"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, email, name, password_hash, locale, organisation_id, is_admin, active) "
+                    "VALUES (1, 'a@example.org', 'A', 'hash', '', 7, false, true), "
+                    "(2, 'b@example.org', 'B', '', '', NULL, false, true)"
+                )
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO role_assignments (user_id, role, territory_id) VALUES "
+                    "(1, 'association_member', 2), (2, 'facilitator', 1)"
+                )
+            )
+        upgrade()
+        memberships = db.session.execute(
+            text("SELECT user_id, territory_id, organisation_id FROM organisation_memberships")
+        ).all()
+        assert [tuple(row) for row in memberships] == [(1, 2, 7)]
+        created_by = dict(db.session.execute(text("SELECT id, created_by_territory_id FROM users")).all())
+        assert created_by == {1: None, 2: 1}
+        tokens = db.session.scalars(text("SELECT session_token FROM users")).all()
+        assert len(set(tokens)) == 2 and all(len(token) >= 24 for token in tokens)
+        db.session.rollback()
+        downgrade(revision="0009")
+        organisations = dict(db.session.execute(text("SELECT id, organisation_id FROM users")).all())
+        assert organisations == {1: 7, 2: None}
+        db.session.rollback()
+        db.engine.dispose()
