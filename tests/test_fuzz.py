@@ -23,6 +23,7 @@ from toolkit.forms import BaseForm
 from toolkit.i18n import LANGUAGES
 from toolkit.processes.models import StepTemplate
 from toolkit.recommendations import issuing
+from toolkit.territories.models import Territory
 from toolkit.workshops.live import SESSION_KEY
 
 from . import factories
@@ -63,11 +64,8 @@ def form_field_names() -> list[str]:
     return sorted(names)
 
 
-@pytest.fixture
-def place(app, make):
-    """One territory with a record of every kind, the URL values that reach them, and the people who use them."""
-    territory = make.territory("alpha")
-    make.network(territory, slug="north")
+def records(make, territory, people: dict) -> dict:
+    """A live workshop with contributions, a recommendation, an issued version...: the URL values reaching them."""
     workshop = make.live_workshop(territory)
     contributions = make.contributions(workshop)
     process = workshop.process
@@ -75,11 +73,8 @@ def place(app, make):
     job = issuing.request_issue(process, ["it"], "", None)
     db.session.commit()
     document = make.issued_document(process)
-    coordinator = make.coordinator(territory)
-    invited = make.user(Role.FACILITATOR, territory)
-    admin = make.user(admin=True)
     service = make.services_of(territory)[0]
-    values = {
+    return {
         **contributions,
         "territory_slug": territory.slug,
         "network_slug": "north",
@@ -94,8 +89,8 @@ def place(app, make):
         "service_id": service.id,
         "category_id": make.categories_of(territory)[0].id,
         "organisation_id": service.owner_id,
-        "user_id": invited.id,
-        "token": accounts.make_token(invited, accounts.INVITATION),
+        "user_id": people["invited"].id,
+        "token": accounts.make_token(people["invited"], accounts.INVITATION),
         "lang": "ar",
         "kind": "barrier",
         "source_id": contributions["barrier_id"],
@@ -103,12 +98,28 @@ def place(app, make):
             db.select(StepTemplate.id).where(StepTemplate.territory_id == territory.id).limit(1)
         ),
     }
-    return {
-        "values": values,
-        "coordinator": coordinator,
-        "admin": admin,
-        "participant_id": contributions["participant_id"],
+
+
+@pytest.fixture
+def place(app, make):
+    """One territory with a record of every kind, the URL values that reach them, and the people who use them;
+    ``renew()`` makes the records again after a route removed or closed them."""
+    territory = make.territory("alpha")
+    make.network(territory, slug="north")
+    people = {
+        "coordinator": make.coordinator(territory),
+        "invited": make.user(Role.FACILITATOR, territory),
+        "admin": make.user(admin=True),
     }
+    place = {**people, "values": records(make, territory, people)}
+    place["participant_id"] = place["values"]["participant_id"]
+
+    def renew():
+        renewed = records(make, territory, people)
+        place["values"] = {**place["values"], **{k: v for k, v in renewed.items() if v is not None}}
+
+    place["renew"] = renew
+    return place
 
 
 class Visitor:
@@ -132,10 +143,17 @@ class Visitor:
     def send(self, method: str, url: str, options=lambda token: {}):
         """Send the request made by ``options(token)``; again after logging in if the session had ended."""
         response = self.client.open(url, method=method, **options(self.token))
-        if self.user is not None and response.status_code == 302 and "/login" in response.headers["Location"]:
-            self.log_in()
-            response = self.client.open(url, method=method, **options(self.token))
-        return response
+        if self.user is None or response.status_code != 302:
+            return response
+        location = response.headers["Location"]
+        if "two-factor" in location:
+            # A route sent before made the territory require a second factor of its coordinators: undo it.
+            db.session.execute(db.update(Territory).values(require_two_factor=False))
+            db.session.commit()
+        elif "/login" not in location:
+            return response
+        self.log_in()
+        return self.client.open(url, method=method, **options(self.token))
 
 
 def payloads(names: list[str]):
@@ -231,9 +249,10 @@ def test_no_input_gives_a_server_error(app, place, kind, caplog):
             failures.append(
                 f"{method} {url[:100]} ({label}): {error!r:.150} at {where.filename}:{where.lineno}"
             )
-            return
+            return None
         if status >= 500:
             failures.append(f"{method} {url[:100]} ({label}): {status}")
+        return status
 
     routes = all_routes(app)
     for route in routes:
@@ -248,8 +267,10 @@ def test_no_input_gives_a_server_error(app, place, kind, caplog):
         if route.method == "GET":
             continue
         url = next(url for label, url in addresses(app, route, place["values"]) if label == "valid")
-        for label, options in payloads(names):
-            check(label, route.method, url, options)
+        statuses = {check(label, route.method, url, options) for label, options in payloads(names)}
+        if statuses & {302, 303}:
+            # Accepted (a button needs no field): it may have closed or removed what the next routes need.
+            place["renew"]()
     assert sent > 1000
     assert failures == [], "\n".join(failures)
     assert _log_errors(caplog) == []

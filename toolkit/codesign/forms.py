@@ -9,7 +9,14 @@ from wtforms.validators import DataRequired, InputRequired, Optional, Validation
 
 from ..barriers.models import Barrier
 from ..content import localize, named_choices
-from ..forms import BaseForm, CheckboxListField, optional_long_text, optional_text, required_long_text
+from ..forms import (
+    BaseForm,
+    CheckboxListField,
+    coerce_id,
+    optional_long_text,
+    optional_text,
+    required_long_text,
+)
 from ..i18n import LANGUAGES, language_choices
 from ..services.models import Service
 from ..territories.models import Organisation
@@ -24,7 +31,7 @@ PROPOSAL_TEXT = 3000
 class ProposalForm(BaseForm):
     barriers = CheckboxListField(
         _l("Which barriers does it answer? (one or more)"),
-        coerce=int,
+        coerce=coerce_id,
         validators=[],
         description=_l("Choose barriers of one service or of several, when the problem crosses services."),
     )
@@ -99,10 +106,10 @@ class ProposalForm(BaseForm):
 
 
 class FeasibilityForm(BaseForm):
-    service = SelectField(_l("For which service?"), coerce=int, validators=[DataRequired()])
+    service = SelectField(_l("For which service?"), coerce=coerce_id, validators=[DataRequired()])
     organisation = SelectField(
         _l("The operator's organisation"),
-        coerce=int,
+        coerce=coerce_id,
         validators=[InputRequired(message=_l("Say which organisation runs the service."))],
         description=_l("You record this on behalf of the people who run the service: say who they are."),
     )
@@ -115,7 +122,7 @@ class FeasibilityForm(BaseForm):
         description=_l("Only when it needs resources: people, money, training, tools."),
     )
     competent_service = SelectField(
-        _l("Whose competence is it? Another service"), coerce=int, validators=[Optional()]
+        _l("Whose competence is it? Another service"), coerce=coerce_id, validators=[Optional()]
     )
     competent_body = optional_text(
         _l("Or another body or level of government"),

@@ -11,14 +11,14 @@ from datetime import UTC, datetime
 from flask import Blueprint, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectField
+from wtforms import SelectField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from .. import audit
 from ..access import Permission, access, form_page
 from ..database import next_position
 from ..extensions import db
-from ..forms import BaseForm, render_form, saving, translated_long_text, translated_text
+from ..forms import BaseForm, WholeNumberField, render_form, saving, translated_long_text, translated_text
 from .labels import STEP_KINDS
 from .models import StepKind, StepTemplate
 
@@ -34,7 +34,7 @@ class StepTemplateForm(BaseForm):
         description=_l("Shown on phones and on the projector during the step. Short sentences, plain words."),
     )
     kind = SelectField(_l("Kind of step"), validators=[DataRequired()])
-    minutes = IntegerField(
+    minutes = WholeNumberField(
         _l("Minutes"),
         validators=[
             InputRequired(message=_l("Write a number of minutes.")),

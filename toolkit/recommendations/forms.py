@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField
+from wtforms import DateField, HiddenField, RadioField, SelectField
 from wtforms.validators import DataRequired, Optional
 
 from ..content import localize, named_choices
 from ..forms import (
     BaseForm,
     CheckboxListField,
+    WholeNumberField,
+    coerce_id,
     optional_long_text,
     required_long_text,
     required_text,
@@ -30,11 +32,13 @@ class RecommendationForm(BaseForm):
     title = required_text(_l("Title"), description=_l("What the recommendation asks, in a few words."))
     addressee = SelectField(
         _l("Addressed to"),
-        coerce=int,
+        coerce=coerce_id,
         validators=[Optional()],
         description=_l("The body that should act. Left empty, it is the owner of the services concerned."),
     )
-    proposals = CheckboxListField(_l("Proposals it brings together"), coerce=int, validators=[Optional()])
+    proposals = CheckboxListField(
+        _l("Proposals it brings together"), coerce=coerce_id, validators=[Optional()]
+    )
     problem = required_long_text(
         _l("The problem"),
         message=_l("Describe the problem the recommendation answers."),
@@ -45,13 +49,13 @@ class RecommendationForm(BaseForm):
     )
     barriers = CheckboxListField(
         _l("Evidence: the barriers behind it"),
-        coerce=int,
+        coerce=coerce_id,
         validators=[Optional()],
         description=_l("Left empty, the barriers that its proposals answer."),
     )
     organisations = CheckboxListField(
         _l("Co-designed by"),
-        coerce=int,
+        coerce=coerce_id,
         validators=[Optional()],
         description=_l("The organisations that wrote its proposals are always named."),
     )
@@ -61,7 +65,7 @@ class RecommendationForm(BaseForm):
         description=_l("What the services said: feasible now, what it needs, whose it is."),
     )
     principles = CheckboxListField(
-        _l("EU Common Basic Principles it refers to"), coerce=int, validators=[Optional()]
+        _l("EU Common Basic Principles it refers to"), coerce=coerce_id, validators=[Optional()]
     )
     respond_by = DateField(_l("Answer requested by (optional)"), validators=[Optional()])
     version = HiddenField()
@@ -80,7 +84,7 @@ class RecommendationForm(BaseForm):
 
 
 class QuoteForm(BaseForm):
-    testimony = IntegerField(validators=[DataRequired()])
+    testimony = WholeNumberField(validators=[DataRequired()])
     text = required_long_text(
         _l("Words to quote"),
         message=_l("Write the words to quote."),

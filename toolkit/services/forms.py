@@ -5,7 +5,7 @@ from wtforms import SelectField
 from wtforms.validators import DataRequired, Optional, Regexp
 
 from ..content import named_choices
-from ..forms import BaseForm, optional_text, translated_long_text, translated_text
+from ..forms import BaseForm, coerce_id, optional_text, translated_long_text, translated_text
 from .labels import DIMENSIONS, LEVELS, SECTORS
 from .models import AccessDimension, GovernmentLevel, Sector
 
@@ -25,7 +25,7 @@ class ServiceForm(BaseForm):
     level = SelectField(_l("Level of government"), validators=[DataRequired()])
     owner = SelectField(
         _l("Owner organisation"),
-        coerce=int,
+        coerce=coerce_id,
         validators=[Optional()],
         description=_l("The body that runs the service. Recommendations about it are addressed here."),
     )

@@ -10,6 +10,7 @@ from ..content import named_choices
 from ..forms import (
     BaseForm,
     CheckboxListField,
+    coerce_id,
     optional_long_text,
     optional_text,
     required_text,
@@ -43,7 +44,7 @@ class NetworkForm(BaseForm):
     name = required_text(_l("Name"), description=_l("For example: IncluCities"))
     slug = required_text(_l("Short name for web addresses"), max_length=60, render_kw={"dir": "ltr"})
     description = optional_long_text(_l("What the network works on"))
-    territories = CheckboxListField(_l("Member territories"), coerce=int)
+    territories = CheckboxListField(_l("Member territories"), coerce=coerce_id)
 
     def __init__(self, *args, territories=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,7 +84,7 @@ class OrganisationForm(BaseForm):
 
 class PersonRolesForm(BaseForm):
     roles = CheckboxListField(_l("Roles in this territory"))
-    organisation = SelectField(_l("Organisation"), coerce=int, validators=[Optional()])
+    organisation = SelectField(_l("Organisation"), coerce=coerce_id, validators=[Optional()])
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)

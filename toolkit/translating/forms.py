@@ -7,7 +7,7 @@ from wtforms import HiddenField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
 from ..content import territory_text
-from ..forms import BaseForm
+from ..forms import BaseForm, coerce_id
 from ..i18n import LANGUAGES, html_language, text_direction
 from .operations import ItemState
 from .sources import Source
@@ -30,8 +30,8 @@ class QueueFilterForm(BaseForm):
         csrf = False
 
     #: Named ``process`` in the address (``Form.process`` is taken by WTForms).
-    process_id = SelectField(_l("Process"), coerce=int, validators=[Optional()], name="process")
-    workshop = SelectField(_l("Workshop"), coerce=int, validators=[Optional()])
+    process_id = SelectField(_l("Process"), coerce=coerce_id, validators=[Optional()], name="process")
+    workshop = SelectField(_l("Workshop"), coerce=coerce_id, validators=[Optional()])
     language = SelectField(_l("Translate into"), validators=[Optional()])
     show = SelectField(_l("Which texts"), default="to_do", validators=[Optional()])
 

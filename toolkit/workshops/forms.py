@@ -6,7 +6,7 @@ import secrets
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, RadioField, SelectField, TimeField
+from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..barriers.models import Frequency, Severity
@@ -14,6 +14,8 @@ from ..content import localize
 from ..forms import (
     BaseForm,
     CheckboxListField,
+    WholeNumberField,
+    coerce_id,
     optional_long_text,
     optional_text,
     required_long_text,
@@ -91,7 +93,7 @@ def contribution_language() -> SelectField:
 
 
 class ServiceProposalForm(BaseForm):
-    service = SelectField(_l("Service"), coerce=int, validators=[InputRequired()])
+    service = SelectField(_l("Service"), coerce=coerce_id, validators=[InputRequired()])
     new_name = optional_text(
         _l("Another service (if it is not in the list)"),
         description=_l("Its name as you know it."),
@@ -125,7 +127,7 @@ class ServiceProposalForm(BaseForm):
 
 class BarrierForm(BaseForm):
     service = SelectField(
-        _l("Service"), coerce=int, validators=[DataRequired(message=_l("Choose a service."))]
+        _l("Service"), coerce=coerce_id, validators=[DataRequired(message=_l("Choose a service."))]
     )
     text = required_long_text(
         _l("What stops you, or people you know, from using this service?"),
@@ -134,7 +136,7 @@ class BarrierForm(BaseForm):
     )
     language = contribution_language()
     categories = CheckboxListField(
-        _l("What kind of problem is it? (you may choose several)"), coerce=int, validators=[Optional()]
+        _l("What kind of problem is it? (you may choose several)"), coerce=coerce_id, validators=[Optional()]
     )
     frequency = RadioField(
         _l("How often does it happen?"),
@@ -209,8 +211,8 @@ class ProcessForm(BaseForm):
             raise ValidationError(_l("The last day cannot be before the first day."))
 
 
-def _dots(label, default: int, description=None) -> IntegerField:
-    return IntegerField(
+def _dots(label, default: int, description=None) -> WholeNumberField:
+    return WholeNumberField(
         label,
         default=default,
         description=description,
@@ -234,7 +236,7 @@ class WorkshopForm(BaseForm):
     )
     steps = CheckboxListField(
         _l("Agenda: steps to copy from the templates"),
-        coerce=int,
+        coerce=coerce_id,
         validators=[Optional()],
         description=_l("You can reorder, remove and add steps later."),
     )
@@ -258,12 +260,14 @@ class HideForm(BaseForm):
 
 
 class MergeForm(BaseForm):
-    into = SelectField(_l("Same as"), coerce=int, validators=[DataRequired()])
+    into = SelectField(_l("Same as"), coerce=coerce_id, validators=[DataRequired()])
 
 
 class CategoriesForm(BaseForm):
-    categories = CheckboxListField(_l("Categories"), coerce=int, validators=[Optional()])
+    categories = CheckboxListField(_l("Categories"), coerce=coerce_id, validators=[Optional()])
 
 
 class ConfirmServicesForm(BaseForm):
-    services = CheckboxListField(_l("Services in scope for the process"), coerce=int, validators=[Optional()])
+    services = CheckboxListField(
+        _l("Services in scope for the process"), coerce=coerce_id, validators=[Optional()]
+    )
