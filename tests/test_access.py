@@ -181,17 +181,22 @@ def test_every_state_changing_route_refuses_a_request_without_csrf_token(app, wo
     admin = make.user(admin=True)
     client = app.test_client()
     client.login(admin)
-    invited = accounts.create_user("invitata@example.org", "Invitata")  # no password yet
-    db.session.commit()
     with app.test_request_context():
-        token = accounts.make_token(invited, accounts.INVITATION)
-    values = {**world["ids"](world["a"]), "network_slug": "north", "token": token}
+        invitation = accounts.invite_to_territory(
+            world["a"], email="invitata@example.org", name="Invitata", roles=[Role.FACILITATOR]
+        )
+        db.session.commit()  # a new address: an account without a password yet
+        tokens = {
+            "accounts.set_password": accounts.make_token(invitation.user, accounts.INVITATION),
+            "invitations.open_invitation": accounts.invitation_token(invitation),
+        }
+    values = {**world["ids"](world["a"]), "network_slug": "north", "invitation_id": invitation.id}
     before = snapshot()
     checked = 0
     for route in all_routes(app):
         if route.method not in UNSAFE_METHODS:
             continue
-        url = route.url(app, values)
+        url = route.url(app, {**values, "token": tokens.get(route.endpoint, "not-a-token")})
         response = client.open(
             url, method=route.method, data={"name": "Senza token", "email": "x@example.org", "language": "en"}
         )

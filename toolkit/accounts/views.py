@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from ..access import Rule, access, form_page
 from ..database import is_busy_error
-from ..extensions import db, limiter
+from ..extensions import csrf, db, limiter
 from ..forms import render_form, saving
 from ..mail import mail_configured
 from ..web import safe_next
@@ -264,6 +264,11 @@ def two_factor_status():
     )
 
 
+def _refuse_forged() -> None:
+    if request.method == "POST":
+        csrf.protect()
+
+
 @bp.route("/account/two-factor/set-up", methods=["GET", "POST"])
 @access(Rule.USER)
 @form_page
@@ -273,6 +278,7 @@ def two_factor_setup():
 
     user = current_user._get_current_object()
     if user.has_two_factor:
+        _refuse_forged()  # nothing to do, but a POST without its token is refused as such
         return redirect(url_for("accounts.two_factor_status"))
     secret = two_factor.setup_secret(user)
     form = TwoFactorSetupForm()
@@ -308,6 +314,7 @@ def _account_code_key() -> str:
 def two_factor_off():
     user = current_user._get_current_object()
     if not user.has_two_factor:
+        _refuse_forged()  # nothing to do, but a POST without its token is refused as such
         return redirect(url_for("accounts.two_factor_status"))
     required = two_factor.is_required(user)
     form = TwoFactorOffForm()
@@ -336,6 +343,7 @@ def recovery_codes():
     """New recovery codes (the old ones stop working), shown once."""
     user = current_user._get_current_object()
     if not user.has_two_factor:
+        _refuse_forged()  # nothing to do, but a POST without its token is refused as such
         return redirect(url_for("accounts.two_factor_status"))
     form = RecoveryCodesForm()
     if form.validate_on_submit():
