@@ -124,7 +124,7 @@ DETAILS = {
     "version": _l("Version"),
     "documents": _l("Documents"),
     "by": _l("Asked by"),
-    "into": _l("Into"),
+    "into": _l("Merged into"),
     "testimony": _l("Testimony"),
     "quote": _l("Quote"),
     "until": _l("Until"),

@@ -1,15 +1,15 @@
 """Forms of retention: the territory's retention period, and the return code that erases a participant's words."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, IntegerField
+from wtforms import HiddenField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from ..forms import BaseForm
+from ..forms import BaseForm, WholeNumberField
 from .operations import RETENTION_RANGE
 
 
 class RetentionForm(BaseForm):
-    months = IntegerField(
+    months = WholeNumberField(
         _l("Months to keep participants' data after a process ends"),
         validators=[InputRequired(), NumberRange(min=RETENTION_RANGE[0], max=RETENTION_RANGE[1])],
         description=_l("From 1 to 120 months. Then pseudonyms, return codes and unused words are purged."),
