@@ -44,8 +44,8 @@ def test_a_coordinator_reads_and_filters_the_audit_log(make, live_server, new_pa
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit log")
     table = page.get_by_role("table", name=re.compile("Changes, newest first"))
     headers = table.get_by_role("columnheader").all_inner_texts()
-    assert headers == ["When", "Who", "What was done", "Record", "Details"]
-    who, what, record = headers.index("Who"), headers.index("What was done"), headers.index("Record")
+    assert headers == ["When", "Who", "What was done", "Record changed", "Details"]
+    who, what, record = headers.index("Who"), headers.index("What was done"), headers.index("Record changed")
     rows = table.get_by_role("row")
     expect(rows).to_have_count(1 + 4)  # the header; the territory made, the role given, two changes
     newest = rows.nth(1).get_by_role("cell")
