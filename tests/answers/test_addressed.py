@@ -22,7 +22,8 @@ def addressed_world(make):
     to_school = make.recommendation(process, title="Moduli di iscrizione tradotti")
     to_school.addressee = school
     db.session.commit()
-    addressee = make.user(Role.ADDRESSEE, territory, email="ufficio.asl@example.org")
+    # Reads the toolkit in English, the words of these tests.
+    addressee = make.user(Role.ADDRESSEE, territory, email="ufficio.asl@example.org", locale="en")
     make.membership(addressee, health)
     return {
         "territory": territory,
@@ -141,7 +142,7 @@ def test_nothing_issued_yet_and_no_organisation_are_said_plainly(make, login):
     world = addressed_world(make)
     page = login(world["addressee"]).get("/t/borgo/addressed/").get_data(as_text=True)
     assert "No recommendation has been issued to" in page and "Azienda sanitaria di Borgo" in page
-    loner = make.user(Role.ADDRESSEE, world["territory"])
+    loner = make.user(Role.ADDRESSEE, world["territory"], locale="en")
     response = login(loner).get("/t/borgo/addressed/")
     assert response.status_code == 200
     assert "not linked to an organisation of this territory" in response.get_data(as_text=True)
