@@ -535,6 +535,11 @@ def members_of(organisation: Organisation) -> list[User]:
     )
 
 
+def _owned(model, column, organisation: Organisation) -> list:
+    """The records of ``model`` whose ``column`` points at ``organisation``, oldest first."""
+    return list(db.session.scalars(select(model).where(column == organisation.id).order_by(model.id)))
+
+
 def _organisation_records(organisation: Organisation) -> dict[str, list]:
     barriers = db.session.scalars(
         select(Barrier)
@@ -552,44 +557,14 @@ def _organisation_records(organisation: Organisation) -> dict[str, list]:
         "barriers": list(barriers),
         "testimonies": [t for b in barriers for t in own_testimonies(b)],
         "proposals": list(proposals),
-        "service_reasons": list(
-            db.session.scalars(
-                select(ServiceProposal)
-                .where(ServiceProposal.organisation_id == organisation.id)
-                .order_by(ServiceProposal.id)
-            )
+        "service_reasons": _owned(ServiceProposal, ServiceProposal.organisation_id, organisation),
+        "endorsements": _owned(Endorsement, Endorsement.organisation_id, organisation),
+        "comments": _owned(Comment, Comment.organisation_id, organisation),
+        "feasibility_assessments": _owned(
+            FeasibilityAssessment, FeasibilityAssessment.organisation_id, organisation
         ),
-        "endorsements": list(
-            db.session.scalars(
-                select(Endorsement)
-                .where(Endorsement.organisation_id == organisation.id)
-                .order_by(Endorsement.id)
-            )
-        ),
-        "comments": list(
-            db.session.scalars(
-                select(Comment).where(Comment.organisation_id == organisation.id).order_by(Comment.id)
-            )
-        ),
-        "feasibility_assessments": list(
-            db.session.scalars(
-                select(FeasibilityAssessment)
-                .where(FeasibilityAssessment.organisation_id == organisation.id)
-                .order_by(FeasibilityAssessment.id)
-            )
-        ),
-        "services": list(
-            db.session.scalars(
-                select(Service).where(Service.owner_id == organisation.id).order_by(Service.id)
-            )
-        ),
-        "recommendations": list(
-            db.session.scalars(
-                select(Recommendation)
-                .where(Recommendation.addressee_id == organisation.id)
-                .order_by(Recommendation.id)
-            )
-        ),
+        "services": _owned(Service, Service.owner_id, organisation),
+        "recommendations": _owned(Recommendation, Recommendation.addressee_id, organisation),
         "members": members_of(organisation),
     }
 
