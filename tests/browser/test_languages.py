@@ -35,12 +35,16 @@ pytestmark = [
 
 ROOT = Path(__file__).resolve().parents[2]
 
-#: Addresses that answer data for scripts rather than a page (PDF documents are checked on their own).
+#: Addresses that answer data for scripts or files to download rather than a page (PDF documents are checked on
+#: their own).
 NOT_PAGES = {
     "live.poll",
     "workshops.board",
     "codesign_live.results",
     "codesign.synthesis_csv",
+    "auditing.territory_csv",
+    "auditing.site_csv",
+    "retention.export_organisation",
     "versions.job_progress",
 }
 
