@@ -307,6 +307,14 @@ def _account_code_key() -> str:
     return f"two-factor:{current_user.id}" if current_user.is_authenticated else "two-factor-anonymous"
 
 
+def _password_is_right(user, form) -> bool:
+    """Whether the form's password is the person's current one; if not, the field says so."""
+    if user.check_password(form.password.data):
+        return True
+    form.password.errors.append(_("This is not your current password."))
+    return False
+
+
 @bp.route("/account/two-factor/turn-off", methods=["GET", "POST"])
 @access(Rule.USER)
 @form_page
@@ -318,20 +326,17 @@ def two_factor_off():
         return redirect(url_for("accounts.two_factor_status"))
     required = two_factor.is_required(user)
     form = TwoFactorOffForm()
-    if not required and form.validate_on_submit():
-        if not user.check_password(form.password.data):
-            form.password.errors.append(_("This is not your current password."))
-        else:
-            turned_off = False
-            with saving(form) as outcome:
-                if two_factor.check_code(user, form.code.data):
-                    two_factor.turn_off(user)
-                    turned_off = True
-            if outcome.saved and turned_off:
-                flash(_("The second factor is turned off. You log in with your password only."), "success")
-                return redirect(url_for("accounts.two_factor_status"))
-            if outcome.saved:
-                form.code.errors.append(_("This code is not right, or it was already used."))
+    if not required and form.validate_on_submit() and _password_is_right(user, form):
+        turned_off = False
+        with saving(form) as outcome:
+            if two_factor.check_code(user, form.code.data):
+                two_factor.turn_off(user)
+                turned_off = True
+        if outcome.saved and turned_off:
+            flash(_("The second factor is turned off. You log in with your password only."), "success")
+            return redirect(url_for("accounts.two_factor_status"))
+        if outcome.saved:
+            form.code.errors.append(_("This code is not right, or it was already used."))
     return render_form("accounts/two_factor_off.html", form, required=required)
 
 
@@ -346,14 +351,11 @@ def recovery_codes():
         _refuse_forged()  # nothing to do, but a POST without its token is refused as such
         return redirect(url_for("accounts.two_factor_status"))
     form = RecoveryCodesForm()
-    if form.validate_on_submit():
-        if not user.check_password(form.password.data):
-            form.password.errors.append(_("This is not your current password."))
-        else:
-            with saving(form) as outcome:
-                codes = two_factor.new_recovery_codes(user)
-            if outcome.saved:
-                return render_template("accounts/recovery_codes_shown.html", codes=codes, first_time=False)
+    if form.validate_on_submit() and _password_is_right(user, form):
+        with saving(form) as outcome:
+            codes = two_factor.new_recovery_codes(user)
+        if outcome.saved:
+            return render_template("accounts/recovery_codes_shown.html", codes=codes, first_time=False)
     return render_form(
         "accounts/recovery_codes.html", form, codes_left=two_factor.unused_recovery_codes(user)
     )
