@@ -130,9 +130,11 @@ def test_expired_csrf_token_returns_the_form_with_everything_typed(coordinator_c
     assert service_named("Sportello casa") is None
 
 
-def test_a_busy_database_keeps_the_form(tmp_path, make, monkeypatch):
-    """While another writer holds SQLite's lock, the form comes back whole with a clear message."""
+def _app_that_waits_little_for_locks(tmp_path, monkeypatch):
+    """An app on its own SQLite file that gives up waiting for another writer's lock after 50 ms."""
     from toolkit import database
+
+    from .conftest import CsrfClient
 
     url = f"sqlite:///{tmp_path / 'busy.sqlite'}"
     monkeypatch.setattr(database, "SQLITE_BUSY_TIMEOUT_MS", 50)
@@ -145,9 +147,13 @@ def test_a_busy_database_keeps_the_form(tmp_path, make, monkeypatch):
             "WTF_CSRF_SSL_STRICT": False,
         }
     )
-    from .conftest import CsrfClient
-
     app.test_client_class = CsrfClient
+    return app
+
+
+def test_a_busy_database_keeps_the_form(tmp_path, make, monkeypatch):
+    """While another writer holds SQLite's lock, the form comes back whole with a clear message."""
+    app = _app_that_waits_little_for_locks(tmp_path, monkeypatch)
     with app.app_context():
         db.create_all()
         territory = make.territory("busy")
@@ -234,22 +240,7 @@ def test_json_and_files_are_not_read_as_a_form(coordinator_client):
 def test_a_busy_database_answers_clearly_where_no_form_keeps_the_text(tmp_path, make, monkeypatch):
     """A commit outside the form helpers (here: remembering the chosen language) answers 503 in the person's
     language, not a server error."""
-    from toolkit import database
-
-    url = f"sqlite:///{tmp_path / 'busy.sqlite'}"
-    monkeypatch.setattr(database, "SQLITE_BUSY_TIMEOUT_MS", 50)
-    app = create_app(
-        {
-            "TESTING": True,
-            "SECRET_KEY": "k",
-            "SQLALCHEMY_DATABASE_URI": url,
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-            "WTF_CSRF_SSL_STRICT": False,
-        }
-    )
-    from .conftest import CsrfClient
-
-    app.test_client_class = CsrfClient
+    app = _app_that_waits_little_for_locks(tmp_path, monkeypatch)
     with app.app_context():
         db.create_all()
         user = make.coordinator(make.territory("busy"))
