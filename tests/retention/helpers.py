@@ -40,6 +40,7 @@ class Room:
 
 
 def translate(record, kind: SourceKind, texts: dict[str, str]) -> None:
+    """A person's reviewed Arabic translation of an Italian ``record``."""
     db.session.add(
         TextTranslation(
             territory_id=record.territory_id,

@@ -24,32 +24,14 @@ from toolkit.translating.models import (
     MachineRequestState,
     SourceKind,
     TextTranslation,
-    TranslationKind,
-    TranslationStatus,
 )
 
+from ..retention.helpers import translate
 from .helpers import barrier_fields, join
 
 DESCRIPTION = "Allo sportello nessuno parla arabo e non c'è un mediatore."
 AFFECTED = "Donne appena arrivate"
 STORY = "Sono andata tre volte e nessuno mi ha spiegato quali carte servivano."
-
-
-def _translate(record, kind: SourceKind, texts: dict[str, str], language: str = "ar") -> None:
-    db.session.add(
-        TextTranslation(
-            territory_id=record.territory_id,
-            source_kind=kind,
-            source_id=record.id,
-            process_id=record.process_id,
-            language=language,
-            texts=texts,
-            source_texts={},
-            source_language="it",
-            kind=TranslationKind.HUMAN,
-            status=TranslationStatus.REVIEWED,
-        )
-    )
 
 
 def _ask_machine(record, kind: SourceKind, language: str = "en") -> None:
@@ -78,8 +60,8 @@ def _barrier_with_story(app, client, make):
     assert client.post(f"/w/{workshop.join_code}/barriers", data=data).status_code == 302
     barrier = db.session.scalar(select(Barrier))
     testimony = barrier.testimonies[0]
-    _translate(barrier, SourceKind.BARRIER, {"text": "لا أحد يتكلم العربية", "groups_affected": "النساء"})
-    _translate(testimony, SourceKind.TESTIMONY, {"text": "ذهبت ثلاث مرات"})
+    translate(barrier, SourceKind.BARRIER, {"text": "لا أحد يتكلم العربية", "groups_affected": "النساء"})
+    translate(testimony, SourceKind.TESTIMONY, {"text": "ذهبت ثلاث مرات"})
     _ask_machine(barrier, SourceKind.BARRIER)
     _ask_machine(testimony, SourceKind.TESTIMONY)
     db.session.commit()
@@ -183,7 +165,7 @@ def test_a_withdrawn_proposal_loses_its_words_and_translations(app, client, make
     proposal = make.proposal_for(
         workshop, [barrier], change="Un mediatore il martedì", participant=participant
     )
-    _translate(proposal, SourceKind.PROPOSAL, {"change": "وسيط ثقافي يوم الثلاثاء"})
+    translate(proposal, SourceKind.PROPOSAL, {"change": "وسيط ثقافي يوم الثلاثاء"})
     _ask_machine(proposal, SourceKind.PROPOSAL)
     db.session.commit()
 
