@@ -151,6 +151,16 @@ def _app_that_waits_little_for_locks(tmp_path, monkeypatch):
     return app
 
 
+def _post_while_another_writer_holds_the_lock(client, url: str, data: dict):
+    """POST ``data`` with a valid token while another connection holds SQLite's write lock."""
+    token = client.csrf_token()
+    with db.engine.connect() as blocker:
+        blocker.exec_driver_sql("BEGIN IMMEDIATE")
+        response = client.post(url, data={**data, "csrf_token": token}, headers=EN)
+        blocker.exec_driver_sql("ROLLBACK")
+    return response
+
+
 def test_a_busy_database_keeps_the_form(tmp_path, make, monkeypatch):
     """While another writer holds SQLite's lock, the form comes back whole with a clear message."""
     app = _app_that_waits_little_for_locks(tmp_path, monkeypatch)
@@ -160,15 +170,9 @@ def test_a_busy_database_keeps_the_form(tmp_path, make, monkeypatch):
         user = make.coordinator(territory)
         client = app.test_client()
         client.login(user)
-        token = client.csrf_token()
-        with db.engine.connect() as blocker:
-            blocker.exec_driver_sql("BEGIN IMMEDIATE")
-            response = client.post(
-                "/t/busy/services/new",
-                data={**service_data(name="Servizio in attesa"), "csrf_token": token},
-                headers=EN,
-            )
-            blocker.exec_driver_sql("ROLLBACK")
+        response = _post_while_another_writer_holds_the_lock(
+            client, "/t/busy/services/new", service_data(name="Servizio in attesa")
+        )
         page = response.get_data(as_text=True)
         assert response.status_code == 503
         assert "The database is busy for a moment" in page
@@ -246,13 +250,9 @@ def test_a_busy_database_answers_clearly_where_no_form_keeps_the_text(tmp_path, 
         user = make.coordinator(make.territory("busy"))
         client = app.test_client()
         client.login(user)
-        token = client.csrf_token()
-        with db.engine.connect() as blocker:
-            blocker.exec_driver_sql("BEGIN IMMEDIATE")
-            response = client.post(
-                "/language", data={"language": "ar", "csrf_token": token, "next": "/"}, headers=EN
-            )
-            blocker.exec_driver_sql("ROLLBACK")
+        response = _post_while_another_writer_holds_the_lock(
+            client, "/language", {"language": "ar", "next": "/"}
+        )
         page = response.get_data(as_text=True)
         assert response.status_code == 503
         assert "The service is busy" in page
