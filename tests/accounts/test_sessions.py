@@ -27,7 +27,7 @@ def test_a_session_cookie_copied_before_logout_is_refused_after_it(app, make, lo
     copy_cookies(first, second)
     assert logged_in(second)
 
-    assert first.post("/logout").status_code == 302
+    assert first.post("/logout", headers=EN).status_code == 302
     assert "You are logged out on every device." in first.get("/", headers=EN).get_data(as_text=True)
 
     refused = second.get("/account")
@@ -69,6 +69,7 @@ def test_changing_the_password_ends_the_other_sessions_and_keeps_this_one(app, m
             "password": "a brand new passphrase",
             "confirm": "a brand new passphrase",
         },
+        headers=EN,
     )
     assert response.status_code == 302
     page = this_device.get("/account", headers=EN).get_data(as_text=True)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from flask_babel import force_locale
+from flask_babel import force_locale, gettext
 
 from toolkit import audit
 from toolkit.access import Role
@@ -28,10 +28,10 @@ TOOLKIT = Path(__file__).resolve().parents[2] / "toolkit"
 
 
 def _said(app, html: str, text) -> str:
-    """``text`` (a lazy string) as the page that ``html`` is says it, in its language."""
+    """``text`` (a source string, or a lazy one) as the page that ``html`` is says it, in its language."""
     language = html.split('lang="', 1)[1].split('"', 1)[0]
     with app.test_request_context(), force_locale(language):
-        return str(text)
+        return gettext(text) if isinstance(text, str) else str(text)
 
 
 def _rows(html: str) -> list[str]:

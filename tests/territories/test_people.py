@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from toolkit.access import Role, permissions_in
 from toolkit.accounts import operations as accounts
 from toolkit.accounts.models import User
@@ -22,6 +24,18 @@ INVITATION_LINK = re.compile(r"https?://[^/\s\"]+(/invitation/[A-Za-z0-9_.\-]+)"
 ANY_LINK = re.compile(r"https?://[^/\s\"]+(/[^\s\"<]*)")
 ACCEPT = re.compile(r'action="(/invitations/\d+/accept)"')
 DECLINE = re.compile(r'action="(/invitations/\d+/decline)"')
+
+
+@pytest.fixture
+def login(login):
+    """Clients of people who read the toolkit in English (the messages these tests read)."""
+
+    def log_in(user, *args, **kwargs):
+        client = login(user, *args, **kwargs)
+        client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+        return client
+
+    return log_in
 
 
 def _borgo_and_lagoverde(make):

@@ -15,6 +15,7 @@ from toolkit.barriers import models as barriers
 from toolkit.barriers.models import Barrier, BarrierStatus
 from toolkit.codesign.models import Proposal, ProposalStatus
 from toolkit.extensions import db
+from toolkit.i18n import LANGUAGE_COOKIE
 from toolkit.processes.models import Participant, StepKind
 from toolkit.recommendations import issuing
 from toolkit.recommendations import operations as recommendations
@@ -86,16 +87,17 @@ def test_a_withdrawn_barrier_keeps_no_words_in_the_database_nor_on_the_moderatio
     territory, workshop, barrier, _story = _barrier_with_story(app, client, make)
     code = workshop.join_code
 
-    confirm = client.get(f"/w/{code}/barriers/{barrier.id}/withdraw", headers={"Accept-Language": "en"})
+    client.set_cookie(LANGUAGE_COOKIE, "en")  # the participant switches the phone to English
+    confirm = client.get(f"/w/{code}/barriers/{barrier.id}/withdraw")
     page = confirm.get_data(as_text=True)
     assert confirm.status_code == 200
     assert "Withdrawing erases what you wrote" in page
     assert "already in the documents issued" not in page  # nothing issued yet
     assert barrier.text == DESCRIPTION  # opening the page changes nothing
 
-    response = client.post(f"/w/{code}/barriers/{barrier.id}/withdraw", headers={"Accept-Language": "en"})
+    response = client.post(f"/w/{code}/barriers/{barrier.id}/withdraw")
     assert response.status_code == 302
-    mine = client.get(f"/w/{code}/mine", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    mine = client.get(f"/w/{code}/mine").get_data(as_text=True)
     assert "Your contribution is withdrawn and its words are erased" in mine
     assert DESCRIPTION not in mine
 
@@ -135,7 +137,8 @@ def test_the_phone_says_when_issued_documents_already_hold_the_barrier(app, clie
     content = dict(issue.content)
     code = workshop.join_code
 
-    page = client.get(f"/w/{code}/barriers/{barrier.id}/withdraw", headers={"Accept-Language": "en"})
+    client.set_cookie(LANGUAGE_COOKIE, "en")
+    page = client.get(f"/w/{code}/barriers/{barrier.id}/withdraw")
     text = page.get_data(as_text=True)
     assert "This is already in the documents issued to the council on" in text
     assert "not from documents already issued" in text
@@ -169,9 +172,8 @@ def test_a_withdrawn_proposal_loses_its_words_and_translations(app, client, make
     _ask_machine(proposal, SourceKind.PROPOSAL)
     db.session.commit()
 
-    page = client.get(
-        f"/w/{workshop.join_code}/proposals/{proposal.id}/withdraw", headers={"Accept-Language": "en"}
-    )
+    client.set_cookie(LANGUAGE_COOKIE, "en")
+    page = client.get(f"/w/{workshop.join_code}/proposals/{proposal.id}/withdraw")
     assert "Withdrawing erases what you wrote" in page.get_data(as_text=True)
     assert client.post(f"/w/{workshop.join_code}/proposals/{proposal.id}/withdraw").status_code == 302
 
