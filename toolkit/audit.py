@@ -8,6 +8,7 @@ from flask import has_request_context
 from flask_login import current_user
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.local import LocalProxy
 
 from .extensions import db
 
@@ -53,6 +54,8 @@ class AuditEntry(db.Model):
 
 def record(action: str, target, territory_id: int | None = None, **details) -> None:
     """Add an audit entry for ``target`` to the current transaction."""
+    if isinstance(target, LocalProxy):  # e.g. ``current_user``: the entry names the record, not the proxy
+        target = target._get_current_object()
     db.session.flush()
     actor, user_id = _actor(target)
     db.session.add(

@@ -275,3 +275,26 @@ def test_an_action_or_record_kind_without_a_label_is_shown_as_its_code(app, two_
     db.session.commit()
     html = client.get(f"/t/{a.slug}/audit").get_data(as_text=True)
     assert "old.renamed" in html and "Gone" in html
+
+
+def test_dates_at_the_ends_of_the_calendar_filter_without_an_error(app, two_territories, make, login):
+    a, _b, _coordinator, _organisation, _other, client = two_territories
+    admin = login(make.user(admin=True, email="admin.calendar@example.org"))
+    for reader, base in ((client, f"/t/{a.slug}/audit"), (admin, "/admin/audit")):
+        for query in ("since=0001-01-01", "until=9999-12-31", "since=0001-01-01&until=9999-12-31"):
+            for address in (f"{base}?{query}", f"{base.replace('/audit', '/audit.csv')}?{query}"):
+                response = reader.get(address)
+                assert response.status_code == 200, address
+                assert "Associazione Ponti" in response.get_data(as_text=True), address
+
+
+def test_a_change_to_the_logged_in_account_names_the_account(app, make):
+    from flask_login import current_user, login_user
+
+    user = make.user(email="proxy@example.org")
+    with app.test_request_context():
+        login_user(user)
+        audit.record("user.password_changed", current_user)
+        db.session.commit()
+    entry = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+    assert (entry.target_type, entry.target_id, entry.user_id) == ("User", user.id, user.id)

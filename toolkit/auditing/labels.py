@@ -154,6 +154,10 @@ DETAILS = {
     "service_reasons": _l("Reasons for services"),
     "comments": _l("Comments"),
     "letters": _l("Letters"),
+    "members": _l("People"),
+    "endorsements": _l("Endorsements"),
+    "feasibility_assessments": _l("Feasibility"),
+    "recommendations": _l("Recommendations"),
 }
 
 #: Words that some details hold, as readers say them.

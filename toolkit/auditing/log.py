@@ -61,16 +61,24 @@ def entries(territory_ids: Iterable[int] | None, filters: Filters) -> Select:
         query = query.where(AuditEntry.action == filters.action)
     if filters.kind:
         query = query.where(AuditEntry.target_type == filters.kind)
-    if filters.since:
-        query = query.where(AuditEntry.at >= _start_of(filters.since))
-    if filters.until:
-        query = query.where(AuditEntry.at < _start_of(filters.until + timedelta(days=1)))
+    since = _start_of(filters.since) if filters.since else None
+    if since is not None:
+        query = query.where(AuditEntry.at >= since)
+    until = _start_of(filters.until, days_after=1) if filters.until else None
+    if until is not None:
+        query = query.where(AuditEntry.at < until)
     return query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
 
 
-def _start_of(day: date) -> datetime:
-    """Midnight of ``day`` where the reader's times are shown, in UTC (as the database compares them)."""
-    return datetime.combine(day, time(), tzinfo=get_timezone()).astimezone(UTC)
+def _start_of(day: date, days_after: int = 0) -> datetime | None:
+    """Midnight of ``day`` (plus ``days_after``) where the reader's times are shown, in UTC (as the database
+    compares them); ``None`` at the ends of the calendar (year 1, year 9999), which bound nothing."""
+    try:
+        return datetime.combine(day + timedelta(days=days_after), time(), tzinfo=get_timezone()).astimezone(
+            UTC
+        )
+    except OverflowError:
+        return None
 
 
 def aware(moment: datetime) -> datetime:
