@@ -69,3 +69,24 @@ def test_demo_has_proposals_with_feasibility_and_a_synthesis_to_explore(app, log
     proposal = db.session.scalar(db.select(Proposal).where(Proposal.language == "it"))
     form = client.get(f"/t/borgo-san-vitale/proposals/{proposal.id}").get_data(as_text=True)
     assert 'name="verdict"' in form  # the registry office's operator can say what it can do
+
+
+def test_every_demo_organisation_named_in_a_territory_belongs_to_it(app):
+    """Borgo and Lagoverde have organisations of the same names: Borgo's records name Borgo's."""
+    from toolkit.codesign.models import FeasibilityAssessment, Proposal
+    from toolkit.territories.models import Organisation
+
+    load_demo()
+    db.session.commit()
+    pairs = db.session.execute(
+        db.select(Proposal.territory_id, Organisation.territory_id)
+        .join(FeasibilityAssessment, FeasibilityAssessment.proposal_id == Proposal.id)
+        .join(Organisation, Organisation.id == FeasibilityAssessment.organisation_id)
+    ).all()
+    assert pairs and all(proposal == organisation for proposal, organisation in pairs)
+    authors = db.session.execute(
+        db.select(Proposal.territory_id, Organisation.territory_id).join(
+            Organisation, Organisation.id == Proposal.organisation_id
+        )
+    ).all()
+    assert all(proposal == organisation for proposal, organisation in authors)

@@ -244,7 +244,12 @@ def _proposals(process, workshop, barriers, associations, service) -> None:
     def about(prefix):
         return [b for b in barriers if b.service_id == service(prefix).id]
 
-    owners = {o.name: o for o in db.session.scalars(db.select(Organisation))}
+    owners = {
+        o.name: o
+        for o in db.session.scalars(
+            db.select(Organisation).where(Organisation.territory_id == process.territory_id)
+        )
+    }
     written = (
         (
             about("Anagrafe"),
