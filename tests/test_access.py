@@ -645,6 +645,8 @@ def matrix_world(app, make):
             "accounts.set_password": {"token": make_token(newcomer.user, INVITATION)},
             "invitations.open_invitation": {"token": invitation_token(newcomer)},
         }
+        # The answer to an invitation carries its link's token.
+        answer = {"token": invitation_token(offered)}
     # B's coordinator invites a newcomer into B: B's own invitation, for B's pages of invitations.
     with app.test_request_context():
         in_b = invite_to_territory(
@@ -655,6 +657,7 @@ def matrix_world(app, make):
         side["staff"]["invitation_id"] = offered.id if side is a else in_b.id
         # A feasibility form names the service assessed: the one the proposal is about.
         side["posted"] = {"codesign.record_feasibility": {"service": side["staff"]["service_id"]}}
+        side["posted"].update({"invitations.accept": answer, "invitations.decline": answer})
         side["staff"]["user_id"] = people["translator"].id if side is a else people["other_coordinator"].id
         side["staff"]["network_slug"] = network.slug
         side["returning"].update({k: side["staff"][k] for k in ("invitation_id", "user_id", "network_slug")})

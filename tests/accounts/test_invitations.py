@@ -68,15 +68,22 @@ def test_an_existing_account_is_invited_and_gets_the_role_only_when_it_accepts(m
     territory, other = make.territory(), make.territory()
     existing = make.user(Role.FACILITATOR, other, email="laura@example.org", name="Laura Nencini")
     coordinator = login(make.coordinator(territory))
-    assert invite(coordinator, territory, roles=["translator"], name="L. N.").status_code == 302
+    response = invite(coordinator, territory, roles=["translator"], name="L. N.")
+    link = INVITATION_LINK.search(followed(coordinator, response)).group(0)
     db.session.refresh(existing)
     assert existing.roles_in(territory) == []
 
     holder = login(existing)
     listing = holder.get("/invitations/", headers=ENGLISH).get_data(as_text=True)
     assert territory.name in listing and "Translator" in listing
-    invitation_id = int(re.search(r"/invitations/(\d+)/accept", listing).group(1))
-    accepted = holder.post(f"/invitations/{invitation_id}/accept")
+    assert "/accept" not in listing  # answered from the invitation's link only
+    offer = holder.get(link, headers=ENGLISH).get_data(as_text=True)
+    assert territory.name in offer and "Translator" in offer
+    invitation_id = int(re.search(r"/invitations/(\d+)/accept", offer).group(1))
+    token = re.search(r'name="token" value="([^"]+)"', offer).group(1)
+    assert holder.post(f"/invitations/{invitation_id}/accept").status_code == 404
+    assert existing.roles_in(territory) == []
+    accepted = holder.post(f"/invitations/{invitation_id}/accept", data={"token": token})
     assert accepted.status_code == 302 and accepted.headers["Location"] == f"/t/{territory.slug}/"
     db.session.refresh(existing)
     assert existing.roles_in(territory) == [Role.TRANSLATOR]

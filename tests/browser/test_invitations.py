@@ -1,5 +1,5 @@
-"""A coordinator of another territory invites a person who already has an account; she finds the invitation
-after logging in and accepts it, in a real browser on a phone-sized screen."""
+"""A coordinator of another territory invites a person who already has an account; she opens the invitation's
+link, logs in and accepts it, in a real browser on a phone-sized screen."""
 
 import re
 
@@ -22,7 +22,7 @@ def _log_in(page, live_server, user, password):
     expect(page.get_by_role("heading", level=1)).to_have_text("Dashboard")
 
 
-def test_the_holder_accepts_an_invitation_after_logging_in(make, live_server, new_page):
+def test_the_holder_accepts_an_invitation_from_its_link_after_logging_in(make, live_server, new_page):
     borgo = make.territory("borgo", name="Comune di Borgo San Vitale")
     lagoverde = make.territory("lagoverde", name="Comune di Lagoverde")
     laura = make.user(Role.OPERATOR, borgo, email="laura@example.org", name="Laura Nencini")
@@ -42,17 +42,34 @@ def test_the_holder_accepts_an_invitation_after_logging_in(make, live_server, ne
     coordinator.get_by_role("button", name="Invite").click()
     expect(coordinator.get_by_role("heading", level=1)).to_have_text("People")
     # No mail server here: the link is shown to him, the same kind of link for every address.
-    expect(coordinator.get_by_label("Invitation link")).to_have_value(re.compile(r"/invitation/[\w.-]+$"))
+    link_field = coordinator.get_by_label("Invitation link")
+    expect(link_field).to_have_value(re.compile(r"/invitation/[\w.-]+$"))
+    link = link_field.input_value()
     waiting = coordinator.get_by_role("table", name="Invitations waiting for an answer")
     expect(waiting.get_by_role("cell", name="Laura N.", exact=True)).to_be_visible()
     expect(coordinator.locator("main")).not_to_contain_text("Laura Nencini")
     assert_accessible(coordinator)
 
-    # Laura logs in and finds the invitation on her dashboard.
+    # Laura logs in and finds the invitation on her dashboard; the list sends her to the invitation's link.
+    listing = new_page(locale="en", width=360)
+    _log_in(listing, live_server, laura, make.PASSWORD)
+    listing.get_by_role("link", name="You have 1 invitation to answer.").click()
+    expect(listing.get_by_role("heading", level=1)).to_have_text("Invitations")
+    expect(listing.get_by_role("region", name="Comune di Lagoverde")).to_contain_text("Translator")
+    expect(listing.locator("main")).to_contain_text(
+        "Open the link in the invitation message to accept or decline it."
+    )
+    expect(listing.get_by_role("button", name=re.compile("Accept"))).to_have_count(0)
+    assert_accessible(listing)
+
+    # He hands her the link: it asks her to log in, then shows the invitation to answer.
     holder = new_page(locale="en", width=360)
-    _log_in(holder, live_server, laura, make.PASSWORD)
-    holder.get_by_role("link", name="You have 1 invitation to answer.").click()
-    expect(holder.get_by_role("heading", level=1)).to_have_text("Invitations")
+    holder.goto(link)
+    expect(holder.get_by_role("heading", level=1)).to_have_text("Log in")
+    holder.get_by_label("E-mail address").fill(laura.email)
+    holder.get_by_label("Password", exact=True).fill(make.PASSWORD)
+    holder.get_by_role("button", name="Log in").click()
+    expect(holder.get_by_role("heading", level=1)).to_have_text("Invitation")
     offer = holder.get_by_role("region", name="Comune di Lagoverde")
     expect(offer).to_contain_text("Translator")
     expect(offer).to_contain_text("Ufficio stranieri di Lagoverde")

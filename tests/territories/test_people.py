@@ -65,6 +65,16 @@ def _answer(client, response) -> str:
     return client.get(response.headers["Location"], headers=ENGLISH).get_data(as_text=True)
 
 
+def _link(client, response) -> str:
+    """The path of the invitation link shown to the coordinator (no mail server here)."""
+    return INVITATION_LINK.search(_answer(client, response)).group(1)
+
+
+def _token_field(page: str) -> dict[str, str]:
+    """The invitation's token that the answer buttons of its page carry."""
+    return {"token": re.search(r'name="token" value="([^"]+)"', page).group(1)}
+
+
 def _actions() -> list[str]:
     return list(db.session.scalars(db.select(AuditEntry.action).order_by(AuditEntry.id)))
 
@@ -105,13 +115,19 @@ def test_a_coordinator_of_another_territory_cannot_take_over_an_account(make, lo
         as_text=True
     )
 
-    # The link shown to Stefano (no mail server here) sets no password: it only leads to a login page.
+    # The link shown to Stefano (no mail server here) sets no password: it only leads to a login page, and
+    # says nothing of the account to anyone logged in as another.
     link = INVITATION_LINK.search(page).group(1)
-    as_stefano = stefano.get(link)
-    assert as_stefano.status_code == 302 and as_stefano.headers["Location"] == "/invitations/"
+    as_stefano = stefano.get(link).get_data(as_text=True)
+    assert "This invitation is for another account." in as_stefano
+    assert (
+        "Laura Nencini" not in as_stefano
+        and operator.email not in as_stefano
+        and not ACCEPT.search(as_stefano)
+    )
     anonymous = app.test_client()
     opened = anonymous.get(link)
-    assert opened.status_code == 302 and opened.headers["Location"].startswith("/login")
+    assert opened.status_code == 302 and opened.headers["Location"] == f"/login?next={link}"
     tried = anonymous.post(link, data={"password": "presa di possesso", "confirm": "presa di possesso"})
     assert tried.status_code == 302 and tried.headers["Location"].startswith("/login")
     db.session.refresh(operator)
@@ -173,14 +189,15 @@ def test_the_holder_accepts_or_declines_after_logging_in(make, login):
     room = _borgo_and_lagoverde(make)
     operator, lagoverde, borgo = room["operator"], room["lagoverde"], room["territory"]
     stefano = login(room["lagoverde_coordinator"])
-    _invite(
-        stefano, lagoverde, operator.email, roles=["translator"], organisation=room["lagoverde_office"].id
+    lagoverde_link = _link(
+        stefano,
+        _invite(
+            stefano, lagoverde, operator.email, roles=["translator"], organisation=room["lagoverde_office"].id
+        ),
     )
     third = make.territory("terzo", name="Comune di Terzo")
-    login(make.coordinator(third)).post(
-        "/t/terzo/people/invite",
-        data={"name": "Laura", "email": operator.email, "roles": ["facilitator"], "locale": "it"},
-    )
+    terzo = login(make.coordinator(third))
+    terzo_link = _link(terzo, _invite(terzo, third, operator.email, name="Laura", roles=["facilitator"]))
 
     laura = login(operator)
     dashboard = laura.get("/", headers=ENGLISH).get_data(as_text=True)
@@ -188,11 +205,23 @@ def test_the_holder_accepts_or_declines_after_logging_in(make, login):
     listing = laura.get("/invitations/", headers=ENGLISH).get_data(as_text=True)
     assert "Comune di Lagoverde" in listing and "Comune di Terzo" in listing
     assert "Ufficio di Lagoverde" in listing and "Translator" in listing and "Facilitator" in listing
-    accept_lagoverde, accept_terzo = ACCEPT.findall(listing)[::-1]  # newest first
-    decline_terzo = DECLINE.findall(listing)[0]
+    # The list only tells her where to answer: the link of each invitation.
+    assert not ACCEPT.search(listing) and not DECLINE.search(listing)
+    assert "Open the link in the invitation message to accept or decline it." in listing
+    offer = laura.get(lagoverde_link, headers=ENGLISH).get_data(as_text=True)
+    assert "Comune di Lagoverde" in offer and "Ufficio di Lagoverde" in offer and "Translator" in offer
+    assert "Comune di Terzo" not in offer
+    accept_lagoverde, answer_lagoverde = ACCEPT.search(offer).group(1), _token_field(offer)
+    offer = laura.get(terzo_link, headers=ENGLISH).get_data(as_text=True)
+    assert "Comune di Terzo" in offer and "Facilitator" in offer
+    accept_terzo, decline_terzo, answer_terzo = (
+        ACCEPT.search(offer).group(1),
+        DECLINE.search(offer).group(1),
+        _token_field(offer),
+    )
 
-    assert laura.post(accept_lagoverde).headers["Location"] == "/t/lagoverde/"
-    assert laura.post(decline_terzo).status_code == 302
+    assert laura.post(accept_lagoverde, data=answer_lagoverde).headers["Location"] == "/t/lagoverde/"
+    assert laura.post(decline_terzo, data=answer_terzo).status_code == 302
     db.session.refresh(operator)
     assert operator.roles_in(lagoverde) == [Role.TRANSLATOR]
     assert operator.roles_in(third) == []
@@ -200,9 +229,10 @@ def test_the_holder_accepts_or_declines_after_logging_in(make, login):
     assert operator.organisation_in(borgo).id == room["services"][0].owner_id  # Borgo's stays
     assert laura.get("/t/lagoverde/").status_code == 200
     assert laura.get("/t/terzo/").status_code == 403
-    # Answered invitations cannot be answered again.
-    assert laura.post(accept_terzo).status_code == 404
-    assert laura.post(accept_lagoverde).status_code == 404
+    # Answered invitations cannot be answered again, and their links stop working.
+    assert laura.post(accept_terzo, data=answer_terzo).status_code == 404
+    assert laura.post(accept_lagoverde, data=answer_lagoverde).status_code == 404
+    assert laura.get(lagoverde_link).status_code == 404
     assert "You have no invitation to answer." in laura.get("/invitations/", headers=ENGLISH).get_data(
         as_text=True
     )
@@ -218,14 +248,17 @@ def test_the_holder_accepts_or_declines_after_logging_in(make, login):
 def test_nobody_else_answers_an_invitation(make, login):
     room = _borgo_and_lagoverde(make)
     stefano = login(room["lagoverde_coordinator"])
-    _invite(stefano, room["lagoverde"], room["operator"].email)
+    link = _link(stefano, _invite(stefano, room["lagoverde"], room["operator"].email))
     invitation = db.session.scalar(db.select(TerritoryInvitation))
+    answer = {"token": link.rsplit("/", 1)[1]}
+    # Not even with the invitation's link.
     for someone in (room["lagoverde_coordinator"], room["facilitator"]):
         client = login(someone)
-        assert client.post(f"/invitations/{invitation.id}/accept").status_code == 404
-        assert client.post(f"/invitations/{invitation.id}/decline").status_code == 404
+        assert client.post(f"/invitations/{invitation.id}/accept", data=answer).status_code == 404
+        assert client.post(f"/invitations/{invitation.id}/decline", data=answer).status_code == 404
     # Without the form's token the holder's own answer is refused too.
-    assert login(room["operator"]).post(f"/invitations/{invitation.id}/accept", csrf=False).status_code == 400
+    refused = login(room["operator"]).post(f"/invitations/{invitation.id}/accept", data=answer, csrf=False)
+    assert refused.status_code == 400
     db.session.refresh(invitation)
     assert invitation.is_open and room["operator"].roles_in(room["lagoverde"]) == []
 
@@ -265,9 +298,10 @@ def test_another_territory_changes_nothing_of_a_shared_person_but_its_own(make, 
     operator, lagoverde, borgo = room["operator"], room["lagoverde"], room["territory"]
     registry_owner = room["services"][0].owner_id
     stefano = login(room["lagoverde_coordinator"])
-    _invite(stefano, lagoverde, operator.email, roles=["operator"])
+    link = _link(stefano, _invite(stefano, lagoverde, operator.email, roles=["operator"]))
     laura = login(operator)
-    laura.post(ACCEPT.search(laura.get("/invitations/").get_data(as_text=True)).group(1))
+    offer = laura.get(link).get_data(as_text=True)
+    assert laura.post(ACCEPT.search(offer).group(1), data=_token_field(offer)).status_code == 302
 
     url = f"/t/lagoverde/people/{operator.id}"
     # Borgo's organisation is not Lagoverde's to give.
@@ -382,3 +416,74 @@ def test_a_site_administrator_names_a_network_coordinator(make, login):
     )
     assert "/password/set/" not in existing and not INVITATION_LINK.search(existing)
     assert "marta@example.org is now a coordinator of this network." in existing
+
+
+def test_an_account_taken_with_one_invitation_cannot_accept_another_without_its_link(make, login, app):
+    room = _borgo_and_lagoverde(make)
+    borgo, lagoverde = room["territory"], room["lagoverde"]
+    stefano = login(room["lagoverde_coordinator"])
+    # Lagoverde invites an address no one has yet; the link is shown on his screen (no mail server).
+    lagoverde_link = INVITATION_LINK.search(
+        _answer(stefano, _invite(stefano, lagoverde, "squat@example.org", name="Squat", locale="en"))
+    ).group(1)
+    # He opens it himself and chooses the password: the account is his.
+    squatter = app.test_client()
+    squatter.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    squatter.post(
+        lagoverde_link, data={"password": "la frase di chi occupa", "confirm": "la frase di chi occupa"}
+    )
+    account = db.session.scalar(db.select(User).where(User.email == "squat@example.org"))
+    assert account.check_password("la frase di chi occupa")
+
+    # Later Borgo's coordinator invites the same address as coordinator; her link is meant for the real person.
+    giulia = login(make.coordinator(borgo))
+    borgo_page = _answer(
+        giulia, _invite(giulia, borgo, "squat@example.org", roles=["coordinator"], locale="en")
+    )
+    borgo_link = INVITATION_LINK.search(borgo_page).group(1)
+    invitation = db.session.scalar(
+        db.select(TerritoryInvitation).where(TerritoryInvitation.territory_id == borgo.id)
+    )
+
+    # Logged in as the account, without Borgo's link, he cannot answer it.
+    assert squatter.post(f"/invitations/{invitation.id}/accept").status_code == 404
+    assert squatter.post(f"/invitations/{invitation.id}/decline").status_code == 404
+    listing = squatter.get("/invitations/").get_data(as_text=True)
+    assert borgo.name in listing
+    assert not ACCEPT.search(listing) and not DECLINE.search(listing)
+    assert "Open the link in the invitation message to accept or decline it." in listing
+    # Nor does the link of his own invitation, or a made-up token, answer Borgo's.
+    lagoverde_token = lagoverde_link.rsplit("/", 1)[1]
+    for token in (lagoverde_token, "not-a-token"):
+        assert squatter.post(f"/invitations/{invitation.id}/accept", data={"token": token}).status_code == 404
+    db.session.refresh(invitation)
+    db.session.refresh(account)
+    assert invitation.is_open and account.roles_in(borgo) == []
+    assert squatter.get("/t/borgo/").status_code == 403
+
+    # Logged in as another account, Borgo's link says so, and names nobody.
+    other = login(room["operator"])
+    elsewhere = other.get(borgo_link).get_data(as_text=True)
+    assert "This invitation is for another account." in elsewhere
+    assert "squat@example.org" not in elsewhere and "Squat" not in elsewhere
+    assert not ACCEPT.search(elsewhere)
+    borgo_token = borgo_link.rsplit("/", 1)[1]
+    assert other.post(f"/invitations/{invitation.id}/accept", data={"token": borgo_token}).status_code == 404
+
+    # Whoever holds Borgo's link and logs in as the invited account accepts it.
+    holder = app.test_client()
+    holder.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    opened = holder.get(borgo_link)
+    assert opened.status_code == 302 and opened.headers["Location"].startswith("/login")
+    logged_in = holder.post(
+        opened.headers["Location"], data={"email": "squat@example.org", "password": "la frase di chi occupa"}
+    )
+    assert logged_in.headers["Location"] == borgo_link
+    offer = holder.get(borgo_link).get_data(as_text=True)
+    assert borgo.name in offer and "Coordinator" in offer
+    assert f'name="token" value="{borgo_token}"' in offer
+    accepted = holder.post(ACCEPT.search(offer).group(1), data={"token": borgo_token})
+    assert accepted.headers["Location"] == "/t/borgo/"
+    db.session.refresh(account)
+    assert account.roles_in(borgo) == [Role.COORDINATOR]
+    assert account.roles_in(lagoverde) == [Role.OPERATOR]
