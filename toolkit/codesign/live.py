@@ -107,7 +107,7 @@ def edit_proposal(proposal_id: int):
 def withdraw_proposal(proposal_id: int):
     """Withdraw a proposal: first what withdrawing does (and whether issued documents stand on it), then the
     button that erases its words."""
-    from ..retention.operations import withdraw_proposal as withdraw_and_erase
+    from ..retention.withdrawal import withdraw_proposal as withdraw_and_erase
 
     participant, answer = _participant_or_join()
     if answer is not None:

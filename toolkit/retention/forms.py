@@ -5,7 +5,7 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..forms import BaseForm, WholeNumberField
-from .operations import RETENTION_RANGE
+from .purge import RETENTION_RANGE
 
 
 class RetentionForm(BaseForm):

@@ -16,7 +16,8 @@ from ..access import Permission, access, form_page
 from ..extensions import db
 from ..forms import render_form, saving
 from ..territories.models import Organisation, Territory
-from . import operations
+from . import organisations as organisation_data
+from . import purge
 from .forms import RetentionForm
 
 bp = Blueprint("retention", __name__, url_prefix="/t/<territory_slug>")
@@ -39,11 +40,11 @@ def settings():
     form = RetentionForm(data={"months": territory.retention_months})
     if form.validate_on_submit():
         with saving(form) as outcome:
-            operations.set_retention(territory, form.months.data)
+            purge.set_retention(territory, form.months.data)
         if outcome.saved:
             flash(_("The retention period is saved."), "success")
             return redirect(url_for("retention.settings"))
-    plans = [plan for plan in operations.plans() if plan.territory.id == territory.id]
+    plans = [plan for plan in purge.plans() if plan.territory.id == territory.id]
     organisations = db.session.scalars(select(Organisation).order_by(Organisation.name)).all()
     return render_form("retention/settings.html", form, plans=plans, organisations=organisations)
 
@@ -53,7 +54,7 @@ def settings():
 def export_organisation(organisation_id: int):
     """Everything of one organisation, as a JSON download (structure in the README, "Data protection")."""
     organisation = _organisation(organisation_id)
-    data = operations.export_organisation(organisation)
+    data = organisation_data.export_organisation(organisation)
     db.session.commit()  # the export is audited
     response = make_response(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=False))
     response.headers["Content-Type"] = "application/json; charset=utf-8"
@@ -69,14 +70,14 @@ def erase_organisation(organisation_id: int):
     organisation = _organisation(organisation_id)
     if request.method == "POST":
         name = organisation.name
-        operations.erase_organisation(organisation)
+        organisation_data.erase_organisation(organisation)
         db.session.commit()
         flash(_("%(name)s and the words it sent are erased.", name=name), "success")
         return redirect(url_for("retention.settings"))
     return render_template(
         "retention/erase_organisation.html",
         organisation=organisation,
-        counts=operations.organisation_counts(organisation),
+        counts=organisation_data.organisation_counts(organisation),
     )
 
 
@@ -96,7 +97,7 @@ def _counts_text(counts) -> str:
 )
 def purge_command(dry_run: bool) -> None:
     """Purge participants' data of the processes whose territory's retention period is over (meant for cron)."""
-    plans = operations.purge(dry_run=dry_run)
+    plans = purge.purge(dry_run=dry_run)
     for territory in db.session.scalars(select(Territory).order_by(Territory.slug)):
         click.echo(f"{territory.name} ({territory.slug}): kept {territory.retention_months} months")
         of_territory = [plan for plan in plans if plan.territory.id == territory.id]
@@ -113,7 +114,7 @@ def purge_command(dry_run: bool) -> None:
         click.echo(f"Purged {done} process(es).")
 
 
-def _plan_text(plan: operations.PurgePlan, dry_run: bool) -> str:
+def _plan_text(plan: purge.PurgePlan, dry_run: bool) -> str:
     if plan.ended_on is None:
         return "not ended (a workshop is planned or open, or it has no end date): kept"
     if not plan.due:

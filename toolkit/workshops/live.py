@@ -624,7 +624,7 @@ def confirm_withdrawal(
 ):
     """The confirmation page of a withdrawal (GET), or the withdrawal itself (POST), with a message that says
     what became of the words and of the documents already issued."""
-    from ..retention.operations import first_issue_holding
+    from ..retention.common import first_issue_holding
 
     back = back or url_for("live.mine")
     if withdrawn:
@@ -766,8 +766,8 @@ def _unknown_return_code(form):
 
 def _erasure_page(participant: Participant, code: str):
     """What erasing will remove, and what issued documents already hold, before the person confirms."""
+    from ..retention.erasure import participant_data
     from ..retention.forms import EraseWithCodeForm
-    from ..retention.operations import participant_data
 
     return render_template(
         "live/erase_confirm.html",
@@ -782,8 +782,8 @@ def _erasure_page(participant: Participant, code: str):
 @form_page
 def erase_contributions():
     """Erase everything the holder of a return code wrote, their nickname and the return code itself."""
+    from ..retention.erasure import erase_participant
     from ..retention.forms import EraseWithCodeForm
-    from ..retention.operations import erase_participant
 
     form = EraseWithCodeForm()
     if not form.validate_on_submit():

@@ -490,7 +490,7 @@ def save_barrier(
 
 def withdraw_barrier(barrier: Barrier, workshop: Workshop | None) -> None:
     """Its author withdraws a barrier: it counts no more, and its words are erased (see toolkit.retention)."""
-    from ..retention.operations import withdraw_barrier as withdraw_and_erase
+    from ..retention.withdrawal import withdraw_barrier as withdraw_and_erase
 
     withdraw_and_erase(barrier)
     if workshop is not None:
