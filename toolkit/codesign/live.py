@@ -17,11 +17,11 @@ from ..workshops.live import (
     _step_page,
     _typed_texts,
     _workshop,
-    confirm_withdrawal,
     own_contribution,
     send_ballot,
     typed_dots,
 )
+from ..workshops.returning import confirm_withdrawal
 from . import operations
 from .editing import EditOutcome, save_edit, start_editing, store_once
 from .forms import ProposalForm

@@ -626,7 +626,7 @@ def _organisation_form(process: Process):
 def withdraw_organisation_barrier(process_id: int, barrier_id: int):
     """An association withdraws a barrier it sent: the page says first what withdrawing does (and whether issued
     documents already hold it); the button erases its words."""
-    from .live import confirm_withdrawal
+    from .returning import confirm_withdrawal
 
     barrier = db.get_or_404(Barrier, barrier_id)
     organisation = current_user.organisation_in(g.territory)
