@@ -509,10 +509,11 @@ def _matrix_territory(make, slug: str, name: str) -> dict:
     from datetime import timedelta
 
     from toolkit.barriers.models import Barrier, Testimony
-    from toolkit.processes.models import Participant, StepKind, WorkshopStep
+    from toolkit.processes.models import StepKind
     from toolkit.recommendations import operations as recommendations
     from toolkit.territories.models import OrganisationKind
     from toolkit.workshops import operations as workshops
+    from toolkit.workshops.models import Participant, WorkshopStep
 
     from .answers.helpers import issue, letter, report
 
@@ -769,45 +770,36 @@ def _copy(app, client):
     return fresh
 
 
-def test_route_role_territory_matrix(app, matrix_world, monkeypatch):
-    """Every route x every person x both territories against EXPECTED; one world, every cell checked."""
-    from toolkit import documents
-    from toolkit.background import wait_for_jobs
+class _MatrixRun:
+    """One person's pass over every route of the matrix, gathering every cell that differs from EXPECTED."""
 
-    # Access, not layout, is checked here: documents are "rendered" at once, machine translation goes nowhere.
-    monkeypatch.setattr(documents, "html_to_pdf", lambda html: documents.RenderedPDF(b"%PDF-1.7 matrix", 1))
-    app.config["MACHINE_TRANSLATION_URL"] = "http://127.0.0.1:9/"
-    world = matrix_world
-    clients = _clients(app, world)
-    failures: list[str] = []
-    unlisted = sorted(
-        {f"{r.method} {r.endpoint}" for r in all_routes(app) if r.method not in EXPECTED.get(r.endpoint, {})}
-    )
-    routes = [route for route in all_routes(app) if route.method in EXPECTED.get(route.endpoint, {})]
-    checked = 0
+    def __init__(self, app, world, routes, failures: list[str]):
+        self.app, self.world, self.routes, self.failures = app, world, routes, failures
 
-    def cell_url(route, actor: str, side: str) -> str:
+    def cell_url(self, route, actor: str, side: str) -> str:
+        world = self.world
         values = world[side]["returning" if actor == "returning" and _is_phone(route) else "staff"]
-        return route.url(app, {**values, **world[side]["by_endpoint"].get(route.endpoint, {})})
+        return route.url(self.app, {**values, **world[side]["by_endpoint"].get(route.endpoint, {})})
 
-    def send(client, route, url, token, side):
-        data = {**POSTED, **world[side]["posted"].get(route.endpoint, {}), "csrf_token": token}
+    def send(self, client, route, url, token, side):
+        """POST one cell; an exception is recorded as a failure (every cell is reported, not only the first)."""
+        data = {**POSTED, **self.world[side]["posted"].get(route.endpoint, {}), "csrf_token": token}
         try:
             return client.post(url, data=data)
-        except Exception as error:  # every cell is reported, not only the first
+        except Exception as error:
             db.session.rollback()
-            failures.append(f"{url}: raised {error!r}")
+            self.failures.append(f"{url}: raised {error!r}")
             return None
 
-    for actor in ACTORS:
-        client, token = clients[actor]
+    def cells(self, actor: str) -> tuple[list, list, list]:
+        """The reads, refused POSTs and allowed POSTs of ``actor``, each as (route, url, side, allowed, where)."""
         reads, refused_posts, allowed_posts = [], [], []
-        for route in routes:
+        for route in self.routes:
             for side in ("a", "b") if _is_territory_route(route) else ("a",):
                 try:
-                    url = cell_url(route, actor, side)
+                    url = self.cell_url(route, actor, side)
                 except AssertionError as missing:
-                    failures.append(str(missing))
+                    self.failures.append(str(missing))
                     continue
                 allowed = bool(
                     _tokens_of(actor, side, _is_territory_route(route))
@@ -818,45 +810,80 @@ def test_route_role_territory_matrix(app, matrix_world, monkeypatch):
                     reads.append(cell)
                 else:
                     (allowed_posts if allowed else refused_posts).append(cell)
-        checked += len(reads) + len(refused_posts) + len(allowed_posts)
+        return reads, refused_posts, allowed_posts
+
+    def check_reads(self, client, reads) -> None:
         for route, url, _side, allowed, where in reads:
             try:
                 response = client.get(url)
             except Exception as error:
                 db.session.rollback()
-                failures.append(f"{where}: raised {error!r}")
+                self.failures.append(f"{where}: raised {error!r}")
                 continue
             if allowed and not _reached(route, response):
-                failures.append(f"{where}: should be reached, answered {response.status_code}")
+                self.failures.append(f"{where}: should be reached, answered {response.status_code}")
             elif not allowed and not _refused(route, response):
-                failures.append(f"{where}: should be refused, answered {response.status_code}")
-        # Refused POSTs all at once against one snapshot; should anything change, one by one to find which.
-        rows = snapshot()
+                self.failures.append(f"{where}: should be refused, answered {response.status_code}")
+
+    def check_refused_posts(self, client, token, refused_posts, rows) -> None:
+        """Refused POSTs all at once against one snapshot; should anything change, one by one to find which."""
+        from toolkit.background import wait_for_jobs
+
         for route, url, side, _allowed, where in refused_posts:
-            response = send(client, route, url, token, side)
+            response = self.send(client, route, url, token, side)
             if response is not None and not _refused(route, response):
-                failures.append(f"{where}: should be refused, answered {response.status_code}")
-        wait_for_jobs(app, timeout=60)
+                self.failures.append(f"{where}: should be refused, answered {response.status_code}")
+        wait_for_jobs(self.app, timeout=60)
         after = snapshot()
-        if after != rows:
-            _restore(rows, [name for name in rows if after[name] != rows[name]])
-            for route, url, side, _allowed, where in refused_posts:
-                send(client, route, url, token, side)
-                after = snapshot()
-                changed = [name for name in rows if after[name] != rows[name]]
-                if changed:
-                    failures.append(f"{where}: refused, but changed {', '.join(changed)}")
-                    _restore(rows, changed)
-        # Permitted POSTs change things: each from a copy of the person's client, and the rows put back after.
+        if after == rows:
+            return
+        _restore(rows, [name for name in rows if after[name] != rows[name]])
+        for route, url, side, _allowed, where in refused_posts:
+            self.send(client, route, url, token, side)
+            after = snapshot()
+            changed = [name for name in rows if after[name] != rows[name]]
+            if changed:
+                self.failures.append(f"{where}: refused, but changed {', '.join(changed)}")
+                _restore(rows, changed)
+
+    def check_allowed_posts(self, client, token, allowed_posts, rows) -> None:
+        """Permitted POSTs change things: each from a copy of the person's client, and the rows put back after."""
+        from toolkit.background import wait_for_jobs
+
         for route, url, side, _allowed, where in allowed_posts:
-            response = send(_copy(app, client), route, url, token, side)
-            wait_for_jobs(app, timeout=60)
+            response = self.send(_copy(self.app, client), route, url, token, side)
+            wait_for_jobs(self.app, timeout=60)
             if response is not None and not _reached(route, response):
-                failures.append(f"{where}: should be reached, answered {response.status_code}")
+                self.failures.append(f"{where}: should be reached, answered {response.status_code}")
             after = snapshot()
             changed = [name for name in rows if after[name] != rows[name]]
             if changed:
                 _restore(rows, changed)
+
+
+def test_route_role_territory_matrix(app, matrix_world, monkeypatch):
+    """Every route x every person x both territories against EXPECTED; one world, every cell checked."""
+    from toolkit import documents
+
+    # Access, not layout, is checked here: documents are "rendered" at once, machine translation goes nowhere.
+    monkeypatch.setattr(documents, "html_to_pdf", lambda html: documents.RenderedPDF(b"%PDF-1.7 matrix", 1))
+    app.config["MACHINE_TRANSLATION_URL"] = "http://127.0.0.1:9/"
+    clients = _clients(app, matrix_world)
+    failures: list[str] = []
+    unlisted = sorted(
+        {f"{r.method} {r.endpoint}" for r in all_routes(app) if r.method not in EXPECTED.get(r.endpoint, {})}
+    )
+    routes = [route for route in all_routes(app) if route.method in EXPECTED.get(route.endpoint, {})]
+    run = _MatrixRun(app, matrix_world, routes, failures)
+    checked = 0
+    for actor in ACTORS:
+        client, token = clients[actor]
+        reads, refused_posts, allowed_posts = run.cells(actor)
+        checked += len(reads) + len(refused_posts) + len(allowed_posts)
+        run.check_reads(client, reads)
+        rows = snapshot()
+        run.check_refused_posts(client, token, refused_posts, rows)
+        run.check_allowed_posts(client, token, allowed_posts, rows)
     assert unlisted == [], "routes without a row in EXPECTED (see test_the_matrix_lists_every_route)"
     assert checked > 2000
     assert failures == [], f"{len(failures)} cells differ from DESIGN.md section 5:\n" + "\n".join(

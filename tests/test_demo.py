@@ -8,7 +8,8 @@ from toolkit.barriers import models as evidence
 from toolkit.barriers.models import Barrier
 from toolkit.demo.seed import DEMO_PASSWORD, load_demo
 from toolkit.extensions import db
-from toolkit.processes.models import Process, Workshop
+from toolkit.processes.models import Process
+from toolkit.workshops.models import Workshop
 
 
 def scripts(text: str) -> set[str]:

@@ -19,9 +19,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from toolkit import documents
+from toolkit.barriers.labels import FREQUENCIES, SEVERITIES
 from toolkit.documents import DOCUMENT_BASE_URL, RefusedURL, StaticFilesFetcher, render_document
 from toolkit.i18n import LANGUAGES, html_language
-from toolkit.processes.labels import FREQUENCIES, SEVERITIES
 
 JOIN_URL = "http://127.0.0.1:5000/w/K7MQ3P"
 ENTER_URL = "http://127.0.0.1:5000/join"

@@ -4,7 +4,7 @@ from .accounts.models import RoleAssignment, User
 from .audit import AuditEntry
 from .barriers.models import Barrier, BarrierSupport, Testimony
 from .codesign.models import FeasibilityAssessment, GridPlacement, Proposal, ProposalVote
-from .processes.models import Participant, Process, StepTemplate, Workshop, WorkshopStep
+from .processes.models import Process, StepTemplate
 from .recommendations.models import (
     Comment,
     DocumentIssue,
@@ -17,7 +17,7 @@ from .recommendations.models import (
 from .services.models import BarrierCategory, Service
 from .territories.models import Network, Organisation, Territory
 from .translating.models import MachineRequest, TextTranslation
-from .workshops.models import DotVote, ServiceCandidate, ServiceProposal
+from .workshops.models import DotVote, Participant, ServiceCandidate, ServiceProposal, Workshop, WorkshopStep
 
 __all__ = [
     "AuditEntry",

@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlsplit
 
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
-from flask import Flask, abort, flash, g, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_date, format_datetime, format_number, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -53,148 +53,164 @@ class DatabaseIntegerConverter(IntegerConverter):
 
 
 def register_web(app: Flask) -> None:
+    """Give ``app`` what every page shares: URL converters, login, the place named in the URL, template
+    filters and context, security headers and error pages."""
     # Before any blueprint is registered: a rule takes its converters when it is added.
     app.url_map.converters["int"] = DatabaseIntegerConverter
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to open this page.")
     login_manager.login_message_category = "info"
-
-    @login_manager.user_loader
-    def load_user(session_id: str):
-        # Checked on every request: a session or stay-logged-in cookie of an ended login opens nothing.
-        from .accounts.sessions import user_for_session
-
-        return user_for_session(session_id)
-
-    @app.before_request
-    def refuse_untrusted_host():
-        """A Host header outside TRUSTED_HOSTS: answered before anything builds a link (there is no URL adapter
-        to build one with), in plain text."""
-        if isinstance(request.routing_exception, SecurityError):
-            text = _l("This site is not served at this address.")
-            return str(text), 400, {"Content-Type": "text/plain; charset=utf-8"}
-
-    @app.before_request
-    def refuse_nul_characters():
-        """No browser sends a NUL character, and PostgreSQL cannot hold one even in a lookup: a query string or form
-        with one is refused (an address with one is not found, see load_place)."""
-        for values in (request.args, request.form):
-            if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
-                abort(400)
-
-    @app.url_value_preprocessor
-    def load_place(_endpoint, values):
-        """Turn ``territory_slug`` / ``network_slug`` in the URL into ``g.territory`` / ``g.network``."""
-        from .territories.models import Network, Territory
-
-        if not values:
-            return
-        if any("\x00" in value for value in values.values() if isinstance(value, str)):
-            abort(404)  # no record has one, and PostgreSQL cannot even look for it
-        if "territory_slug" in values:
-            slug = values.pop("territory_slug")
-            g.territory = db.session.scalar(db.select(Territory).where(Territory.slug == slug)) or abort(404)
-        if "network_slug" in values:
-            slug = values.pop("network_slug")
-            g.network = db.session.scalar(db.select(Network).where(Network.slug == slug)) or abort(404)
-        if "workshop_code" in values:
-            from .workshops.live import load_workshop
-
-            load_workshop(values.pop("workshop_code"))
-
-    @app.url_defaults
-    def add_place(endpoint, values):
-        for name, place in (("territory_slug", g.get("territory")), ("network_slug", g.get("network"))):
-            if name not in values and place is not None and app.url_map.is_endpoint_expecting(endpoint, name):
-                values[name] = place.slug
-        workshop = g.get("workshop")
-        if (
-            "workshop_code" not in values
-            and workshop is not None
-            and app.url_map.is_endpoint_expecting(endpoint, "workshop_code")
-        ):
-            values["workshop_code"] = workshop.join_code
-
+    login_manager.user_loader(load_user)
+    app.before_request(refuse_untrusted_host)
+    app.before_request(refuse_nul_characters)
+    app.url_value_preprocessor(load_place)
+    app.url_defaults(add_place)
     _register_filters(app)
     # A global rather than page context, so that imported macros see it too.
     app.jinja_env.globals["languages"] = LANGUAGES
     app.jinja_env.globals["page_direction"] = lambda: text_direction(str(get_locale()))
+    app.context_processor(page_context)
+    app.after_request(security_headers)
+    app.register_error_handler(CSRFError, csrf_refused)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(OperationalError, database_busy)
+    app.register_error_handler(500, server_error)
 
-    @app.context_processor
-    def page_context():
-        locale = str(get_locale())
-        return {
-            "current_locale": locale,
-            "page_lang": html_language(locale),
-            "text_direction": text_direction(locale),
-            "can": can,
-            "territory": g.get("territory"),
-            "network": g.get("network"),
-        }
 
-    @app.after_request
-    def security_headers(response):
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", app.config["CONTENT_SECURITY_POLICY"])
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        if request.endpoint != "static":
-            headers.setdefault("Cache-Control", "no-store")
-        return response
+def load_user(session_id: str):
+    """The account of a login session; checked on every request, so that a session or stay-logged-in cookie
+    of an ended login opens nothing."""
+    from .accounts.sessions import user_for_session
 
-    @app.errorhandler(CSRFError)
-    def csrf_refused(error):
-        title, advice = CSRF_MESSAGE
-        return render_template("errors/error.html", title=title, advice=advice, code=400), 400
+    return user_for_session(session_id)
 
-    @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):
-        if error.code is None or error.code < 400 or error.response is not None:
-            return error  # redirects, and answers already made (e.g. the login form at its rate limit)
-        title, advice = ERROR_MESSAGES.get(error.code, ERROR_MESSAGES[400 if error.code < 500 else 500])
-        return render_template("errors/error.html", title=title, advice=advice, code=error.code), error.code
 
-    @app.errorhandler(OperationalError)
-    def database_busy(error: OperationalError):
-        """A lock held too long by another writer: nothing was saved; say so in the person's language. Forms that
-        commit through :func:`toolkit.forms.saving` answer this themselves, with what was typed."""
-        db.session.rollback()
-        if not is_busy_error(error):
-            raise error
-        title, advice = ERROR_MESSAGES[503]
-        page = render_template("errors/error.html", title=title, advice=advice, code=503)
-        return page, 503, {"Retry-After": "2"}
+def refuse_untrusted_host():
+    """A Host header outside TRUSTED_HOSTS: answered before anything builds a link (there is no URL adapter
+    to build one with), in plain text."""
+    if isinstance(request.routing_exception, SecurityError):
+        text = _l("This site is not served at this address.")
+        return str(text), 400, {"Content-Type": "text/plain; charset=utf-8"}
+    return None
 
-    @app.errorhandler(500)
-    def server_error(error):
-        db.session.rollback()
-        title, advice = ERROR_MESSAGES[500]
-        return render_template("errors/error.html", title=title, advice=advice, code=500), 500
+
+def refuse_nul_characters() -> None:
+    """No browser sends a NUL character, and PostgreSQL cannot hold one even in a lookup: a query string or form
+    with one is refused (an address with one is not found, see load_place)."""
+    for values in (request.args, request.form):
+        if any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+            abort(400)
+
+
+def load_place(_endpoint, values) -> None:
+    """Turn ``territory_slug`` / ``network_slug`` in the URL into ``g.territory`` / ``g.network``, and a
+    ``workshop_code`` into the workshop it opens."""
+    from .territories.models import Network, Territory
+
+    if not values:
+        return
+    if any("\x00" in value for value in values.values() if isinstance(value, str)):
+        abort(404)  # no record has one, and PostgreSQL cannot even look for it
+    if "territory_slug" in values:
+        slug = values.pop("territory_slug")
+        g.territory = db.session.scalar(db.select(Territory).where(Territory.slug == slug)) or abort(404)
+    if "network_slug" in values:
+        slug = values.pop("network_slug")
+        g.network = db.session.scalar(db.select(Network).where(Network.slug == slug)) or abort(404)
+    if "workshop_code" in values:
+        from .workshops.live import load_workshop
+
+        load_workshop(values.pop("workshop_code"))
+
+
+def add_place(endpoint, values) -> None:
+    """Fill in the territory, network and workshop of the page being built, for links to routes that name
+    them."""
+    url_map = current_app.url_map
+    for name, place in (("territory_slug", g.get("territory")), ("network_slug", g.get("network"))):
+        if name not in values and place is not None and url_map.is_endpoint_expecting(endpoint, name):
+            values[name] = place.slug
+    workshop = g.get("workshop")
+    if (
+        "workshop_code" not in values
+        and workshop is not None
+        and url_map.is_endpoint_expecting(endpoint, "workshop_code")
+    ):
+        values["workshop_code"] = workshop.join_code
+
+
+def page_context() -> dict:
+    """What every template may read: the language, its direction, ``can`` and the place of the page."""
+    locale = str(get_locale())
+    return {
+        "current_locale": locale,
+        "page_lang": html_language(locale),
+        "text_direction": text_direction(locale),
+        "can": can,
+        "territory": g.get("territory"),
+        "network": g.get("network"),
+    }
+
+
+def security_headers(response):
+    """The headers every answer carries unless its view set its own; pages are never cached."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", current_app.config["CONTENT_SECURITY_POLICY"])
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.endpoint != "static":
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def csrf_refused(error):
+    """A form sent without its token, or after it expired."""
+    title, advice = CSRF_MESSAGE
+    return render_template("errors/error.html", title=title, advice=advice, code=400), 400
+
+
+def http_error(error: HTTPException):
+    """An error page in the person's language for every 4xx and 5xx answer."""
+    if error.code is None or error.code < 400 or error.response is not None:
+        return error  # redirects, and answers already made (e.g. the login form at its rate limit)
+    title, advice = ERROR_MESSAGES.get(error.code, ERROR_MESSAGES[400 if error.code < 500 else 500])
+    return render_template("errors/error.html", title=title, advice=advice, code=error.code), error.code
+
+
+def database_busy(error: OperationalError):
+    """A lock held too long by another writer: nothing was saved; say so in the person's language. Forms that
+    commit through :func:`toolkit.forms.saving` answer this themselves, with what was typed."""
+    db.session.rollback()
+    if not is_busy_error(error):
+        raise error
+    title, advice = ERROR_MESSAGES[503]
+    page = render_template("errors/error.html", title=title, advice=advice, code=503)
+    return page, 503, {"Retry-After": "2"}
+
+
+def server_error(error):
+    """An unexpected error: whatever the request began is rolled back."""
+    db.session.rollback()
+    title, advice = ERROR_MESSAGES[500]
+    return render_template("errors/error.html", title=title, advice=advice, code=500), 500
 
 
 def _register_filters(app: Flask) -> None:
+    from .barriers.labels import BARRIER_STATUSES, EVIDENCE_KINDS, FREQUENCIES, SEVERITIES
     from .codesign.labels import EFFORT_LEVELS, FEASIBILITY, IMPACT_LEVELS, PROPOSAL_STATUSES
     from .content import localize, missing_languages, territory_text
     from .markup import render_markdown
-    from .processes.labels import (
-        BARRIER_STATUSES,
-        EVIDENCE_KINDS,
-        FREQUENCIES,
-        PARTICIPANT_ROLES,
-        PHASES,
-        SEVERITIES,
-        STEP_KINDS,
-        WORKSHOP_STATES,
-    )
+    from .processes.labels import PHASES, STEP_KINDS
     from .recommendations.labels import PRINCIPLES, PRIORITIES
     from .services.labels import DIMENSIONS, LEVELS, SECTORS
     from .territories.labels import ORGANISATION_KINDS, ROLE_NAMES
     from .translating.display import reading
     from .translating.labels import ITEM_STATES
     from .translating.sources import SOURCES
+    from .workshops.labels import PARTICIPANT_ROLES, WORKSHOP_STATES
 
     app.jinja_env.globals["reading"] = reading
     app.jinja_env.filters.update(

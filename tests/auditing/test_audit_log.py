@@ -19,10 +19,10 @@ from toolkit.audit import AuditEntry
 from toolkit.auditing import labels
 from toolkit.demo.seed import load_demo
 from toolkit.extensions import db
-from toolkit.processes.models import Participant
 from toolkit.services import operations as services
 from toolkit.territories import operations as territories
 from toolkit.territories.models import Territory
+from toolkit.workshops.models import Participant
 
 TOOLKIT = Path(__file__).resolve().parents[2] / "toolkit"
 

@@ -294,7 +294,7 @@ def build_process(size: int, translator) -> int:
         Testimony,
     )
     from toolkit.extensions import db
-    from toolkit.processes.models import Participant, ParticipantRole, Phase, Process, Workshop, WorkshopState
+    from toolkit.processes.models import Phase, Process
     from toolkit.recommendations import operations
     from toolkit.recommendations.models import Priority, Recommendation
     from toolkit.services.models import BarrierCategory, Service
@@ -303,6 +303,7 @@ def build_process(size: int, translator) -> int:
     from toolkit.translating import operations as translating
     from toolkit.translating.models import SourceKind
     from toolkit.translating.sources import SOURCES
+    from toolkit.workshops.models import Participant, ParticipantRole, Workshop, WorkshopState
 
     rng = random.Random(size)
     territory = create_territory(f"bench-{size}", f"Comune di Prova {size}", "Toscana", "it")

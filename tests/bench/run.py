@@ -45,9 +45,10 @@ def prepare_workshop() -> dict:
 
     from toolkit import create_app
     from toolkit.extensions import db
-    from toolkit.processes.models import Phase, Process, StepKind, StepTemplate, Workshop
+    from toolkit.processes.models import Phase, Process, StepKind, StepTemplate
     from toolkit.territories.operations import create_territory
     from toolkit.workshops import operations
+    from toolkit.workshops.models import Workshop
 
     app = create_app()
     with app.app_context():

@@ -15,8 +15,9 @@ from toolkit.access import Role
 from toolkit.barriers.models import Barrier, Frequency, Severity
 from toolkit.codesign.models import Feasibility, FeasibilityAssessment, GridPlacement, Proposal, ProposalVote
 from toolkit.extensions import db
-from toolkit.processes.models import Phase, Process, StepKind, StepTemplate, Workshop, WorkshopStep
+from toolkit.processes.models import Phase, Process, StepKind, StepTemplate
 from toolkit.workshops import operations
+from toolkit.workshops.models import Workshop, WorkshopStep
 
 from .conftest import LIVE_UPDATE_TIMEOUT, assert_accessible
 from .test_workshop import _follow, _join, _localized, _phone, plural, words

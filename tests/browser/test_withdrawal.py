@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from toolkit.barriers.models import Barrier, BarrierStatus
 from toolkit.extensions import db
-from toolkit.processes.models import Participant
 from toolkit.workshops import operations as workshops
+from toolkit.workshops.models import Participant
 
 from ..retention import helpers
 from .conftest import assert_accessible

@@ -19,8 +19,9 @@ from toolkit.access import Role
 from toolkit.barriers.models import Barrier, BarrierStatus
 from toolkit.extensions import db
 from toolkit.i18n import LANGUAGES
-from toolkit.processes.models import Phase, Process, StepTemplate, Workshop
+from toolkit.processes.models import Phase, Process, StepTemplate
 from toolkit.workshops import operations
+from toolkit.workshops.models import Workshop
 
 from .conftest import LIVE_UPDATE_TIMEOUT, assert_accessible
 

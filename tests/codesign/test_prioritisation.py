@@ -239,7 +239,7 @@ def test_a_vote_racing_the_room_moving_on_is_counted_or_refused_never_left_out(a
     for thread in threads:
         thread.join()
     db.session.expire_all()
-    from toolkit.processes.models import WorkshopStep
+    from toolkit.workshops.models import WorkshopStep
 
     step = db.session.get(WorkshopStep, step_id)
     assert statuses["next"] == 302 and step.frozen_at is not None

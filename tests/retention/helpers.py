@@ -11,12 +11,13 @@ from sqlalchemy import select
 from toolkit.barriers.models import Barrier, BarrierStatus, Frequency, Severity, Testimony
 from toolkit.codesign.models import Proposal
 from toolkit.extensions import db
-from toolkit.processes.models import Participant, ParticipantRole, Process, WorkshopState
+from toolkit.processes.models import Process
 from toolkit.recommendations import issuing
 from toolkit.recommendations import operations as recommendations
 from toolkit.recommendations.models import DocumentIssue
 from toolkit.translating.models import SourceKind, TextTranslation, TranslationKind, TranslationStatus
 from toolkit.workshops import operations as workshops
+from toolkit.workshops.models import Participant, ParticipantRole, WorkshopState
 
 PRINTED = "Allo sportello nessuno parla arabo"
 PRINTED_STORY = "Sono andata tre volte allo sportello"

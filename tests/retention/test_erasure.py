@@ -10,10 +10,9 @@ from toolkit.audit import AuditEntry
 from toolkit.barriers.models import Barrier, BarrierStatus
 from toolkit.codesign.models import Proposal, ProposalStatus
 from toolkit.extensions import db
-from toolkit.processes.models import Participant
 from toolkit.recommendations.models import Comment
 from toolkit.translating.models import TextTranslation
-from toolkit.workshops.models import DotVote, ServiceProposal
+from toolkit.workshops.models import DotVote, Participant, ServiceProposal
 
 from ..workshops.helpers import join
 from . import helpers

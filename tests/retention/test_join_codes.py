@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from toolkit.extensions import db
-from toolkit.processes.models import Participant
+from toolkit.workshops.models import Participant
 
 from ..workshops.helpers import join
 

@@ -11,10 +11,9 @@ from toolkit.audit import AuditEntry
 from toolkit.barriers.models import Barrier, BarrierStatus
 from toolkit.codesign.models import Proposal
 from toolkit.extensions import db
-from toolkit.processes.models import Participant
 from toolkit.recommendations.models import Comment, IssuedDocument, Quote
 from toolkit.translating.models import SourceKind, TextTranslation
-from toolkit.workshops.models import ServiceProposal
+from toolkit.workshops.models import Participant, ServiceProposal
 
 from ..routes import snapshot
 from . import helpers

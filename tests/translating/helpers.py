@@ -7,10 +7,11 @@ import re
 from toolkit.access import Role
 from toolkit.barriers.models import Barrier, Frequency, Severity, Testimony
 from toolkit.extensions import db
-from toolkit.processes.models import Participant, ParticipantRole, StepKind
+from toolkit.processes.models import StepKind
 from toolkit.translating.models import TextTranslation
 from toolkit.translating.operations import store_machine_draft
 from toolkit.translating.sources import SOURCES_BY_MODEL
+from toolkit.workshops.models import Participant, ParticipantRole
 
 from ..factories import proposal_for
 

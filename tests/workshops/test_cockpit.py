@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from toolkit.access import Role
 from toolkit.barriers.models import Barrier, BarrierStatus
 from toolkit.extensions import db
-from toolkit.processes.models import Phase, Process, StepKind, Workshop, WorkshopState
+from toolkit.processes.models import Phase, Process, StepKind
 from toolkit.workshops import operations
-from toolkit.workshops.models import ServiceCandidate
+from toolkit.workshops.models import ServiceCandidate, Workshop, WorkshopState
 
 from .helpers import barrier_fields, join
 

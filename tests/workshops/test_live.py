@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 from toolkit.barriers import models as barrier_models
 from toolkit.barriers.models import Barrier, BarrierStatus
 from toolkit.extensions import db
-from toolkit.processes.models import Participant, StepKind
+from toolkit.processes.models import StepKind
 from toolkit.workshops import operations
-from toolkit.workshops.models import DotVote, ServiceCandidate
+from toolkit.workshops.models import DotVote, Participant, ServiceCandidate
 
 from .helpers import barrier_fields, join
 

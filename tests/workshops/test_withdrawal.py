@@ -16,7 +16,7 @@ from toolkit.barriers.models import Barrier, BarrierStatus
 from toolkit.codesign.models import Proposal, ProposalStatus
 from toolkit.extensions import db
 from toolkit.i18n import LANGUAGE_COOKIE
-from toolkit.processes.models import Participant, StepKind
+from toolkit.processes.models import StepKind
 from toolkit.recommendations import issuing
 from toolkit.recommendations import operations as recommendations
 from toolkit.recommendations.models import DocumentIssue, IssuedDocument, Quote
@@ -26,6 +26,7 @@ from toolkit.translating.models import (
     SourceKind,
     TextTranslation,
 )
+from toolkit.workshops.models import Participant
 
 from ..retention.helpers import translate
 from .helpers import barrier_fields, join

@@ -130,10 +130,11 @@ class Row:
 
 def _pages() -> dict[str, tuple[type, str | None, str, str]]:
     """For each kind of record with a page: its model, the column worth showing, the page, its URL argument."""
-    from ..processes.models import Process, Workshop
+    from ..processes.models import Process
     from ..recommendations.models import Recommendation
     from ..services.models import BarrierCategory, Service
     from ..territories.models import Organisation
+    from ..workshops.models import Workshop
 
     return {
         "Process": (Process, "title", "processes.process", "process_id"),

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..access import TerritoryScoped
 from ..database import enum_column
 from ..extensions import db
-from ..processes.models import Participant, Process
+from ..processes.models import Process
 from ..services.models import BarrierCategory, Service
 from ..territories.models import Organisation
+from ..workshops.models import Participant
 
 
 class Frequency(enum.StrEnum):

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from ..access import Rule, access, form_page
 from ..extensions import db
 from ..forms import form_status, render_form
-from ..processes.models import Participant, StepKind, Workshop, WorkshopStep
+from ..processes.models import StepKind
 from ..workshops.live import (
     _participant_or_join,
     _step_page,
@@ -21,6 +21,7 @@ from ..workshops.live import (
     send_ballot,
     typed_dots,
 )
+from ..workshops.models import Participant, Workshop, WorkshopStep
 from ..workshops.returning import confirm_withdrawal
 from . import operations
 from .editing import EditOutcome, save_edit, start_editing, store_once

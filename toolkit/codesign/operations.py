@@ -14,9 +14,10 @@ from .. import audit
 from ..access import Permission
 from ..barriers.models import Barrier, BarrierStatus
 from ..extensions import db
-from ..processes.models import Participant, Process, StepKind, Workshop, WorkshopState, WorkshopStep
+from ..processes.models import Process, StepKind
 from ..services.models import BarrierCategory, Service
 from ..territories.models import Organisation
+from ..workshops.models import Participant, Workshop, WorkshopState, WorkshopStep
 from ..workshops.operations import (
     Refused,
     already_sent,

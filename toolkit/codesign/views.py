@@ -14,17 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..access import Permission, access, form_page
+from ..barriers.labels import FREQUENCIES, SEVERITIES
 from ..barriers.models import Barrier
 from ..content import localize
 from ..extensions import csrf, db
 from ..forms import form_status, render_form, saving
-from ..processes.labels import FREQUENCIES, SEVERITIES
-from ..processes.models import Process, StepKind, Workshop, WorkshopStep
+from ..processes.models import Process, StepKind
 from ..territories.models import Organisation
 from ..translating.display import reading
 from ..web import language_names
 from ..workshops.forms import HideForm
 from ..workshops.live import catalogue
+from ..workshops.models import Workshop, WorkshopStep
 from ..workshops.operations import bump, lock_room
 from . import operations
 from .editing import EditOutcome, save_edit, start_editing, store_once

@@ -122,8 +122,9 @@ def load_demo_process(territory, associations) -> None:
     from datetime import UTC, date, datetime
 
     from ..barriers.models import Barrier, BarrierStatus, Testimony
-    from ..processes.models import Participant, ParticipantRole, Phase, Process, Workshop, WorkshopState
+    from ..processes.models import Phase, Process
     from ..services.models import BarrierCategory, Service
+    from ..workshops.models import Participant, ParticipantRole, Workshop, WorkshopState
     from .workshop_input import BARRIERS, PARTICIPANTS, TESTIMONIES
 
     services = db.session.scalars(db.select(Service).where(Service.territory_id == territory.id)).all()

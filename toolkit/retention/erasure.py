@@ -10,9 +10,8 @@ from .. import audit
 from ..barriers.models import Barrier, BarrierStatus, Testimony
 from ..codesign.models import Proposal, ProposalStatus
 from ..extensions import db
-from ..processes.models import Participant
 from ..recommendations.models import Comment
-from ..workshops.models import ServiceProposal
+from ..workshops.models import Participant, ServiceProposal
 from .common import IssuedVersion, delete_testimonies, first_issue_holding, now, process_issues
 from .withdrawal import erase_barrier_words, erase_proposal_words, erase_service_reasons
 

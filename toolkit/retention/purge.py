@@ -14,10 +14,10 @@ from .. import audit
 from ..barriers.models import Barrier, Testimony
 from ..codesign.models import Proposal
 from ..extensions import db
-from ..processes.models import Participant, Process, Workshop, WorkshopState
+from ..processes.models import Process
 from ..recommendations.models import Comment, Recommendation
 from ..territories.models import Territory
-from ..workshops.models import ServiceCandidate, ServiceProposal
+from ..workshops.models import Participant, ServiceCandidate, ServiceProposal, Workshop, WorkshopState
 from .common import aware, delete_testimonies, first_issue_holding, gone, now, owned_by, process_issues
 from .withdrawal import erase_barrier_words, erase_proposal_words, erase_service_reasons
 

@@ -16,7 +16,8 @@ from .. import audit
 from ..codesign.operations import bump_process
 from ..extensions import db
 from ..i18n import LANGUAGES
-from ..processes.models import Participant, Process, Workshop
+from ..processes.models import Process
+from ..workshops.models import Participant, Workshop
 from .models import (
     MachineRequest,
     MachineRequestState,

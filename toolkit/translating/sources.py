@@ -21,10 +21,9 @@ from sqlalchemy.orm import selectinload
 from ..barriers.models import Barrier, BarrierStatus, Testimony, testimony_barriers
 from ..codesign.models import Proposal, ProposalStatus
 from ..extensions import db
-from ..processes.models import Workshop, WorkshopStep
 from ..recommendations.models import Comment, Quote, Recommendation
 from ..territories.models import Territory
-from ..workshops.models import ServiceCandidate, ServiceProposal
+from ..workshops.models import ServiceCandidate, ServiceProposal, Workshop, WorkshopStep
 from .models import SourceKind
 
 

@@ -26,13 +26,14 @@ from sqlalchemy.orm import selectinload
 
 from .. import audit
 from ..access import Permission, access, form_page
+from ..barriers.labels import FREQUENCIES, SEVERITIES
 from ..barriers.models import Barrier, BarrierStatus
 from ..content import localize
 from ..extensions import csrf, db
 from ..forms import database_int, render_form, saving
 from ..i18n import LANGUAGES
-from ..processes.labels import FREQUENCIES, SEVERITIES
-from ..processes.models import Phase, Process, StepKind, StepTemplate, Workshop, WorkshopStep
+from ..processes.models import Phase, Process, StepKind, StepTemplate
+from ..workshops.models import Workshop, WorkshopStep
 from . import operations
 from .forms import CategoriesForm, ConfirmServicesForm, HideForm, MergeForm, ProcessForm, WorkshopForm
 from .live import (
@@ -239,7 +240,7 @@ def cockpit(workshop_id: int):
 
 
 def _participant_count(workshop: Workshop) -> int:
-    from ..processes.models import Participant
+    from ..workshops.models import Participant
 
     return db.session.scalar(
         select(db.func.count(Participant.id)).where(Participant.workshop_id == workshop.id)

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
+from ..barriers.labels import FREQUENCIES, SEVERITIES
 from ..barriers.models import Frequency, Severity
 from ..content import localize
 from ..forms import (
@@ -22,9 +23,11 @@ from ..forms import (
     required_text,
 )
 from ..i18n import LANGUAGES, language_choices
-from ..processes.labels import FREQUENCIES, PARTICIPANT_ROLES, PHASES, SEVERITIES
-from ..processes.models import ParticipantRole, Phase
+from ..processes.labels import PHASES
+from ..processes.models import Phase
 from ..services.models import BarrierCategory, Service
+from ..workshops.labels import PARTICIPANT_ROLES
+from ..workshops.models import ParticipantRole
 
 #: Longest reason for proposing a service.
 REASON_TEXT = 2000

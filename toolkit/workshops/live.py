@@ -37,9 +37,10 @@ from ..access import Rule, access, form_page
 from ..barriers.models import Barrier, BarrierStatus, Frequency, Severity
 from ..extensions import db, limiter
 from ..forms import BaseForm, form_status, render_form, saving
-from ..processes.models import Participant, ParticipantRole, Process, StepKind, Workshop, WorkshopState
+from ..processes.models import Process, StepKind
 from ..services.models import BarrierCategory, Service
 from ..territories.models import Territory
+from ..workshops.models import Participant, ParticipantRole, Workshop, WorkshopState
 from . import operations
 from .forms import BarrierForm, JoinCodeForm, JoinForm, ServiceProposalForm
 from .models import ServiceProposal

@@ -18,17 +18,10 @@ from .. import audit
 from ..barriers.models import Barrier, BarrierStatus, BarrierSupport, EvidenceKind, Testimony
 from ..database import move_in_order
 from ..extensions import db
-from ..processes.models import (
-    Participant,
-    ParticipantRole,
-    Process,
-    StepTemplate,
-    Workshop,
-    WorkshopState,
-    WorkshopStep,
-)
+from ..processes.models import Process, StepTemplate
 from ..services.models import BarrierCategory, Service
 from ..territories.models import Territory
+from ..workshops.models import Participant, ParticipantRole, Workshop, WorkshopState, WorkshopStep
 from .models import DotVote, ServiceCandidate, ServiceProposal
 
 #: Letters and digits that cannot be mistaken for one another on a projector or a poster (no 0/O, 1/I/L).

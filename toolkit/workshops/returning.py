@@ -14,7 +14,7 @@ from ..access import Rule, access, form_page
 from ..barriers.models import Barrier, BarrierStatus
 from ..extensions import db
 from ..forms import render_form
-from ..processes.models import Participant
+from ..workshops.models import Participant
 from . import operations
 from .forms import ReturnCodeForm
 from .live import (
