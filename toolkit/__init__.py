@@ -114,7 +114,11 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     register_web(app)
     background.init_app(app)
-    from .translating import operations  # noqa: F401  (an edited original makes its translations outdated)
+    # Each feature registers what translators translate; an edited original makes its translations outdated.
+    from .barriers import translatable as barrier_texts  # noqa: F401
+    from .codesign import translatable as proposal_texts  # noqa: F401
+    from .recommendations import translatable as recommendation_texts  # noqa: F401
+    from .translating import outdating  # noqa: F401
 
     app.before_request(enforce_access)
 
@@ -123,7 +127,10 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.security import bp as security_bp
     from .accounts.views import bp as accounts_bp
     from .answers.views import bp as answers_bp
+    from .barriers.live import bp as barriers_live_bp
+    from .barriers.views import bp as barriers_bp
     from .codesign.live import bp as codesign_live_bp
+    from .contributions.views import bp as contributions_bp
     from .codesign.views import bp as codesign_bp
     from .main.views import bp as main_bp
     from .processes.agenda import bp as agenda_bp
@@ -139,6 +146,8 @@ def _register_blueprints(app: Flask) -> None:
     from .translating.views import bp as translating_bp
     from .workshops.cockpit import bp as workshops_bp
     from .workshops.live import bp as live_bp
+    from .workshops import printables, service_views  # noqa: F401  (their routes sit on those blueprints)
+    from .processes import editing  # noqa: F401  (its routes sit on the processes blueprint)
 
     for blueprint in (
         main_bp,
@@ -153,8 +162,11 @@ def _register_blueprints(app: Flask) -> None:
         agenda_bp,
         workshops_bp,
         live_bp,
+        barriers_bp,
+        barriers_live_bp,
         codesign_bp,
         codesign_live_bp,
+        contributions_bp,
         translating_bp,
         recommendations_bp,
         review_bp,

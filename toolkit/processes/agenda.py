@@ -6,17 +6,14 @@ territory and translate them, so that phones and the projector show every step i
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from flask import Blueprint, flash, g, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from .. import audit
+from .. import audit, catalogues
 from ..access import Permission, access, form_page
-from ..database import next_position
 from ..extensions import db
 from ..forms import BaseForm, WholeNumberField, render_form, saving, translated_long_text, translated_text
 from .labels import STEP_KINDS
@@ -50,14 +47,27 @@ class StepTemplateForm(BaseForm):
 
 def save_step(step: StepTemplate, **fields) -> StepTemplate:
     """Create or update a step template; a new one goes to the end of the list."""
-    is_new = step.id is None
-    if is_new:
-        step.position = next_position(db.session, StepTemplate, step.territory_id)
-    for key, value in fields.items():
-        setattr(step, key, value)
-    db.session.add(step)
-    audit.record("step_template.created" if is_new else "step_template.updated", step)
+    created = catalogues.save(step, fields)
+    audit.record("step_template.created" if created else "step_template.updated", step)
     return step
+
+
+def set_step_archived(step: StepTemplate, archived: bool) -> None:
+    """Stop offering a step for new agendas (agendas built from it keep their steps), or offer it again."""
+    catalogues.set_archived(step, archived)
+    audit.record("step_template.archived" if archived else "step_template.restored", step)
+
+
+ARCHIVE_BUTTON = catalogues.ArchiveButton(
+    set_step_archived, _l("The step is withdrawn."), _l("The step is back in use.")
+)
+
+
+@bp.post("/<int:step_id>/archive")
+@access(Permission.MANAGE_CATALOGUE)
+def archive_step(step_id: int):
+    """Stop offering a step for new agendas, or offer it again."""
+    return ARCHIVE_BUTTON.press(db.get_or_404(StepTemplate, step_id), url_for("agenda.steps"))
 
 
 @bp.get("/")
@@ -72,11 +82,7 @@ def steps():
 @access(Permission.MANAGE_CATALOGUE)
 @form_page
 def edit_step(step_id: int | None = None):
-    step = (
-        StepTemplate(territory_id=g.territory.id, minutes=15)
-        if step_id is None
-        else db.get_or_404(StepTemplate, step_id)
-    )
+    step = catalogues.entry_or_new(StepTemplate, step_id, minutes=15)
     form = StepTemplateForm(obj=step)
     if form.validate_on_submit():
         with saving(form) as outcome:
@@ -91,16 +97,3 @@ def edit_step(step_id: int | None = None):
             flash(_("The step is saved."), "success")
             return redirect(url_for("agenda.steps"))
     return render_form("agenda/step_form.html", form, step=step)
-
-
-@bp.post("/<int:step_id>/archive")
-@access(Permission.MANAGE_CATALOGUE)
-def archive_step(step_id: int):
-    """Stop offering a step for new agendas, or offer it again."""
-    step = db.get_or_404(StepTemplate, step_id)
-    archive = step.archived_at is None
-    step.archived_at = datetime.now(UTC) if archive else None
-    audit.record("step_template.archived" if archive else "step_template.restored", step)
-    db.session.commit()
-    flash(_("The step is withdrawn.") if archive else _("The step is back in use."), "success")
-    return redirect(url_for("agenda.steps"))

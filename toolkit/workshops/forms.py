@@ -1,4 +1,4 @@
-"""Forms of the live workshop: joining, proposing services, describing barriers, and the facilitator's forms."""
+"""Forms of the live workshop: joining, proposing services, and the facilitator's forms."""
 
 from __future__ import annotations
 
@@ -9,23 +9,20 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, HiddenField, RadioField, SelectField, TimeField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from ..barriers.labels import FREQUENCIES, SEVERITIES
-from ..barriers.models import Frequency, Severity
 from ..content import localize
 from ..forms import (
     BaseForm,
     CheckboxListField,
     WholeNumberField,
     coerce_id,
-    optional_long_text,
     optional_text,
     required_long_text,
     required_text,
 )
-from ..i18n import LANGUAGES, language_choices
+from ..i18n import language_choices
 from ..processes.labels import PHASES
 from ..processes.models import Phase
-from ..services.models import BarrierCategory, Service
+from ..services.models import Service
 from ..workshops.labels import PARTICIPANT_ROLES
 from ..workshops.models import ParticipantRole
 
@@ -128,90 +125,7 @@ class ServiceProposalForm(BaseForm):
             raise ValidationError(_l("Write the name of the other service."))
 
 
-class BarrierForm(BaseForm):
-    service = SelectField(
-        _l("Service"), coerce=coerce_id, validators=[DataRequired(message=_l("Choose a service."))]
-    )
-    text = required_long_text(
-        _l("What stops you, or people you know, from using this service?"),
-        message=_l("Please describe the problem in your own words."),
-        description=_l("Tell what happened, in your own words and language. Do not write names."),
-    )
-    language = contribution_language()
-    categories = CheckboxListField(
-        _l("What kind of problem is it? (you may choose several)"), coerce=coerce_id, validators=[Optional()]
-    )
-    frequency = RadioField(
-        _l("How often does it happen?"),
-        validators=[DataRequired(message=_l("Choose how often it happens."))],
-    )
-    severity = RadioField(
-        _l("How serious is it?"), validators=[DataRequired(message=_l("Choose how serious it is."))]
-    )
-    groups_affected = optional_text(
-        _l("Who is affected most? (optional)"),
-        max_length=500,
-        description=_l("For example: mothers with small children, people who just arrived, older people"),
-    )
-    testimony = optional_long_text(
-        _l("A story or an example (optional)"),
-        description=_l("What happened to you or someone you know. It stays anonymous."),
-    )
-    may_quote = BooleanField(
-        _l("The recommendations may quote my story, without any name"), default=True, validators=[Optional()]
-    )
-    submission_key = submission_key_field()
-
-    def __init__(self, *args, services: list[Service] = (), categories: list[BarrierCategory] = (), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.service.choices = [(service.id, localize(service.name).text) for service in services]
-        if len(services) > 1:
-            self.service.choices.insert(0, (0, _l("Choose a service")))
-        self.categories.choices = [(c.id, localize(c.name).text) for c in categories]
-        self.frequency.choices = [(f.value, FREQUENCIES[f]) for f in Frequency]
-        self.severity.choices = [(s.value, SEVERITIES[s]) for s in Severity]
-        self.language.choices = language_choices()
-        if not self.language.data:
-            self.language.data = str(get_locale())
-        self._categories = {c.id: c for c in categories}
-        self._services = {s.id: s for s in services}
-
-    @property
-    def chosen_service(self) -> Service:
-        return self._services[self.service.data]
-
-    @property
-    def chosen_categories(self) -> list[BarrierCategory]:
-        return [self._categories[cid] for cid in self.categories.data or () if cid in self._categories]
-
-    def validate_language(self, field):
-        if field.data not in LANGUAGES:
-            raise ValidationError(_l("Not a valid choice."))
-
-    def validate_service(self, field):
-        if field.data not in self._services:
-            raise ValidationError(_l("Choose a service."))
-
-
 # --- facilitators ----------------------------------------------------------------------------------------
-
-
-class ProcessForm(BaseForm):
-    title = required_text(
-        _l("Title"), description=_l("For example: More accessible services for families 2026")
-    )
-    description = optional_long_text(_l("Why the process exists and who takes part"))
-    phase = SelectField(_l("Current phase"), validators=[DataRequired()])
-    starts_on = DateField(_l("First day"), validators=[Optional()])
-    ends_on = DateField(_l("Last day planned"), validators=[Optional()])
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.phase.choices = [(phase.value, PHASES[phase]) for phase in Phase]
-
-    def validate_ends_on(self, field):
-        if field.data and self.starts_on.data and field.data < self.starts_on.data:
-            raise ValidationError(_l("The last day cannot be before the first day."))
 
 
 def _dots(label, default: int, description=None) -> WholeNumberField:
@@ -260,14 +174,6 @@ class HideForm(BaseForm):
         max_length=500,
         description=_l("Shown to the author, for example: it names a person."),
     )
-
-
-class MergeForm(BaseForm):
-    into = SelectField(_l("Same as"), coerce=coerce_id, validators=[DataRequired()])
-
-
-class CategoriesForm(BaseForm):
-    categories = CheckboxListField(_l("Categories"), coerce=coerce_id, validators=[Optional()])
 
 
 class ConfirmServicesForm(BaseForm):

@@ -1,0 +1,1 @@
+"""A participant's own contributions after the fact: "mine", the return code, withdrawing and erasing."""
