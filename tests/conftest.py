@@ -1,16 +1,18 @@
 """Test set-up: an application on a temporary database (SQLite, or PostgreSQL with TEST_DATABASE_URL),
-a test client that carries the CSRF token like a browser does, factories, and a logged-in client helper."""
+a test client that carries the CSRF token like a browser does, factories, a logged-in client helper, and a
+counter of the SQL statements a block sends."""
 
 from __future__ import annotations
 
 import contextvars
 import os
 import re
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from toolkit import create_app
 from toolkit.background import wait_for_jobs
@@ -151,6 +153,26 @@ def runner(app):
 def make(app):
     """The factories, bound to the test's application."""
     return factories
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as counted: ...`` then ``counted()`` is the number of statements sent meanwhile."""
+
+    @contextmanager
+    def counting():
+        statements = []
+
+        def seen(_connection, _cursor, statement, *_args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", seen)
+        try:
+            yield lambda: len(statements)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", seen)
+
+    return counting
 
 
 @pytest.fixture
