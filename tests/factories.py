@@ -90,7 +90,8 @@ def categories_of(territory) -> list[BarrierCategory]:
 
 
 def process(territory, title: str = "Percorso di prova"):
-    from toolkit.processes.models import Phase, Process, Workshop
+    from toolkit.processes.models import Phase, Process
+    from toolkit.workshops.models import Workshop
 
     created = Process(
         territory_id=territory.id, title=title, phase=Phase.BARRIERS, services=services_of(territory)[:2]
@@ -104,8 +105,9 @@ def process(territory, title: str = "Percorso di prova"):
 def live_workshop(territory, kind=None, *, title: str = "Laboratorio sui servizi", services: int = 2):
     """An open workshop whose agenda is the territory's default steps, with the room on the first step of
     ``kind`` (a :class:`~toolkit.processes.models.StepKind`)."""
-    from toolkit.processes.models import Phase, Process, StepTemplate, Workshop
+    from toolkit.processes.models import Phase, Process, StepTemplate
     from toolkit.workshops import operations
+    from toolkit.workshops.models import Workshop
 
     process = Process(
         territory_id=territory.id,
@@ -132,9 +134,7 @@ def live_workshop(territory, kind=None, *, title: str = "Laboratorio sui servizi
 
 def contributions(workshop) -> dict[str, int]:
     """A participant of ``workshop`` with a barrier and a proposed service; their ids, as URL values."""
-    from toolkit.barriers.models import Barrier, Frequency, Severity
-    from toolkit.processes.models import Participant, ParticipantRole
-    from toolkit.workshops import operations
+    from toolkit.workshops.models import Participant, ParticipantRole
 
     participant = Participant(
         territory_id=workshop.territory_id,
@@ -146,19 +146,10 @@ def contributions(workshop) -> dict[str, int]:
     db.session.add(participant)
     db.session.flush()
     service = workshop.process.services[0]
-    barrier = Barrier(
-        territory_id=workshop.territory_id,
-        process_id=workshop.process_id,
-        workshop_id=workshop.id,
-        service_id=service.id,
-        text="Nessuno spiega quali documenti servono",
-        language="it",
-        frequency=Frequency.OFTEN,
-        severity=Severity.SERIOUS,
-        participant_id=participant.id,
-    )
-    db.session.add(barrier)
-    proposal = operations.propose_service(
+    written = barrier(workshop, service, participant=participant)
+    from toolkit.workshops import service_choice
+
+    proposal = service_choice.propose_service(
         workshop.process,
         service=service,
         name="",
@@ -169,14 +160,57 @@ def contributions(workshop) -> dict[str, int]:
         participant=participant,
     )
     db.session.flush()
-    change = proposal_for(workshop, [barrier], participant=participant)
+    change = proposal_for(workshop, [written], participant=participant)
     db.session.commit()
     return {
-        "barrier_id": barrier.id,
+        "barrier_id": written.id,
         "candidate_id": proposal.candidate_id,
         "participant_id": participant.id,
         "proposal_id": change.id,
     }
+
+
+def barrier(
+    where,
+    service=None,
+    *,
+    text: str = "Nessuno spiega quali documenti servono",
+    language: str = "it",
+    frequency=None,
+    severity=None,
+    groups_affected: str = "",
+    testimony: str = "",
+    may_quote: bool = True,
+    categories=(),
+    participant=None,
+    organisation=None,
+):
+    """A barrier written in ``where`` (a workshop, by ``participant`` if given) or, when ``where`` is a process,
+    outside any workshop (sent by ``organisation`` if given), about ``service`` (the process's first one by
+    default), stored through the same operation as the application. Often and serious unless told otherwise."""
+    from toolkit.barriers import operations as barrier_operations
+    from toolkit.barriers.models import Frequency, Severity
+    from toolkit.workshops.models import Workshop
+
+    workshop = where if isinstance(where, Workshop) else None
+    process = workshop.process if workshop is not None else where
+    created = barrier_operations.create_barrier(
+        process=process,
+        workshop=workshop,
+        participant=participant,
+        organisation_id=organisation.id if organisation is not None else None,
+        service=service or process.services[0],
+        categories=list(categories),
+        text=text,
+        language=language,
+        frequency=frequency or Frequency.OFTEN,
+        severity=severity or Severity.SERIOUS,
+        groups_affected=groups_affected,
+        testimony=testimony,
+        may_quote=may_quote,
+    )
+    db.session.commit()
+    return created
 
 
 def proposal_for(workshop, barriers, *, change: str = "Un mediatore culturale allo sportello", **author):

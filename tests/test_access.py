@@ -336,20 +336,20 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "auditing.site_log": _get({"admin"}),
     "auditing.site_csv": _get({"admin"}),
     # The network layer.
-    "networks.network_overview": _get({"network", "admin"}),
+    "main.network_overview": _get({"network", "admin"}),
     # A territory's shared pages, and its management.
-    "territories.dashboard": _get(HERE),
+    "main.territory_dashboard": _get(HERE),
     "territories.consent_text": _get(HERE),
     "territories.edit_consent_text": _both(MANAGING),
     "territories.organisations": _get(HERE),
     "territories.edit_organisation": _both(MANAGING),
     "territories.archive_organisation": _post(MANAGING),
-    "territories.people": _get(MANAGING),
-    "territories.invite_person": _both(MANAGING),
-    "territories.send_invitation_again": _post(MANAGING),
-    "territories.withdraw_invitation": _post(MANAGING),
-    "territories.edit_person": _both(MANAGING),
-    "territories.resend_invitation": _post(MANAGING),
+    "people.people": _get(MANAGING),
+    "people.invite_person": _both(MANAGING),
+    "people.send_invitation_again": _post(MANAGING),
+    "people.withdraw_invitation": _post(MANAGING),
+    "people.edit_person": _both(MANAGING),
+    "people.resend_invitation": _post(MANAGING),
     "security.settings": _both(MANAGING),
     # Retention, erasure and export of an organisation's data; the audit log of the territory.
     "retention.settings": _both(MANAGING),
@@ -369,8 +369,8 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "agenda.archive_step": _post(MANAGING),
     # Processes and workshops.
     "processes.processes": _get(PROCESS_READERS),
-    "processes.process": _get(PROCESS_READERS),
-    "workshops.edit_process": _both(RUNNING),
+    "main.process": _get(PROCESS_READERS),
+    "processes.edit_process": _both(RUNNING),
     "workshops.edit_workshop": _both(RUNNING),
     "workshops.add_step": _post(RUNNING),
     "workshops.change_step": _post(RUNNING),
@@ -378,18 +378,18 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "workshops.run": _post(RUNNING),
     "workshops.projector": _get(RUNNING),
     "workshops.board": _get(RUNNING),
-    "workshops.moderation": _get(RUNNING),
-    "workshops.keep_barrier": _post(RUNNING),
-    "workshops.hide_barrier": _post(RUNNING),
-    "workshops.merge_barrier": _post(RUNNING),
-    "workshops.recategorise_barrier": _post(RUNNING),
-    "workshops.type_in_barrier": _both(RUNNING),
+    "barriers.moderation": _get(RUNNING),
+    "barriers.keep_barrier": _post(RUNNING),
+    "barriers.hide_barrier": _post(RUNNING),
+    "barriers.merge_barrier": _post(RUNNING),
+    "barriers.recategorise_barrier": _post(RUNNING),
+    "barriers.type_in_barrier": _both(RUNNING),
     "workshops.moderate_candidate": _post(RUNNING),
     "workshops.confirm_services": _post(RUNNING),
     "workshops.poster": _get(RUNNING),
-    "workshops.paper_form": _get(RUNNING),
-    "workshops.organisation_input": _both(THEIR_ORGANISATION),
-    "workshops.withdraw_organisation_barrier": _both(THEIR_ORGANISATION),
+    "barriers.paper_form": _get(RUNNING),
+    "barriers.organisation_input": _both(THEIR_ORGANISATION),
+    "contributions.withdraw_organisation_barrier": _both(THEIR_ORGANISATION),
     # Co-design.
     "codesign.proposals": _get(PROCESS_READERS),
     "codesign.proposal": _get(PROCESS_READERS),
@@ -436,22 +436,22 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     "live.enter_code": _both({ANYONE}),
     "live.join": _get({ANYONE}),
     "live.consent": _both({ANYONE}),
-    "live.return_code": _both({ANYONE}),
+    "contributions.return_code": _both({ANYONE}),
     # Erasing one's contributions: whoever holds the return code, typed in the form.
-    "live.erase_contributions": _post({ANYONE}),
+    "contributions.erase_contributions": _post({ANYONE}),
     "live.step": _get(THEIR_WORKSHOP),
     "live.poll": _get(THEIR_WORKSHOP),
     "live.propose_service": _post(WHILE_OPEN),
     "live.vote": _post(WHILE_OPEN),
-    "live.new_barrier": _post(WHILE_OPEN),
-    "live.edit_barrier": _both(THEIR_WORKSHOP),
-    "live.withdraw_barrier": _both(THEIR_WORKSHOP),
-    "live.support_barrier": _post(WHILE_OPEN),
-    "live.mine": _get(THEIR_WORKSHOP),
-    "live.issue_return_code": _post(THEIR_WORKSHOP),
+    "barriers_live.new_barrier": _post(WHILE_OPEN),
+    "barriers_live.edit_barrier": _both(THEIR_WORKSHOP),
+    "contributions.withdraw_barrier": _both(THEIR_WORKSHOP),
+    "barriers_live.support_barrier": _post(WHILE_OPEN),
+    "contributions.mine": _get(THEIR_WORKSHOP),
+    "contributions.issue_return_code": _post(THEIR_WORKSHOP),
     "codesign_live.new_proposal": _post(WHILE_OPEN),
     "codesign_live.edit_proposal": _both(THEIR_WORKSHOP),
-    "codesign_live.withdraw_proposal": _both(THEIR_WORKSHOP),
+    "contributions.withdraw_proposal": _both(THEIR_WORKSHOP),
     "codesign_live.vote": _post(WHILE_OPEN),
     "codesign_live.place": _post(WHILE_OPEN),
     # The live chart of their room's vote (empty once the workshop is closed).
@@ -512,6 +512,7 @@ def _matrix_territory(make, slug: str, name: str) -> dict:
     from toolkit.processes.models import StepKind
     from toolkit.recommendations import operations as recommendations
     from toolkit.territories.models import OrganisationKind
+    from toolkit.workshops import codes
     from toolkit.workshops import operations as workshops
     from toolkit.workshops.models import Participant, WorkshopStep
 
@@ -537,17 +538,9 @@ def _matrix_territory(make, slug: str, name: str) -> dict:
         barriers=[barrier],
     )
     db.session.add(testimony)
-    sent = Barrier(
-        territory_id=territory.id,
-        process_id=process.id,
-        service_id=barrier.service_id,
-        text="Il modulo per il medico è solo in italiano",
-        language="it",
-        frequency=barrier.frequency,
-        severity=barrier.severity,
-        organisation_id=association.id,
+    sent = make.barrier(
+        process, barrier.service, text="Il modulo per il medico è solo in italiano", organisation=association
     )
-    db.session.add(sent)
     to_health = make.recommendation(process, title="Un mediatore al CUP")
     to_school = make.recommendation(process, title="Moduli di iscrizione tradotti")
     to_health.addressee, to_school.addressee = health, school
@@ -559,7 +552,7 @@ def _matrix_territory(make, slug: str, name: str) -> dict:
     version = issue(process)
     job = issuing.request_issue(process, ["it"], "", None)
     returning = db.session.get(Participant, theirs["participant_id"])
-    return_code = workshops.issue_return_code(returning)
+    return_code = codes.issue_return_code(returning)
     workshops.close_workshop(closed)
     db.session.commit()
     steps = db.session.scalars(
@@ -598,7 +591,7 @@ def _matrix_territory(make, slug: str, name: str) -> dict:
             "workshops.change_step": {"step_id": steps[-1].id},
             "codesign.reopen_vote": {"step_id": voting.id},
             "answers.letter": {"document_id": letter(version, health).id},
-            "workshops.withdraw_organisation_barrier": {"barrier_id": sent.id},
+            "contributions.withdraw_organisation_barrier": {"barrier_id": sent.id},
         },
         # A phone's values in the returning participant's closed workshop.
         "returning": {
@@ -745,7 +738,7 @@ def _restore(rows: dict[str, list[tuple]], changed: list[str]) -> None:
 
 
 def _clients(app, world) -> dict:
-    from toolkit.workshops.live import SESSION_KEY
+    from toolkit.workshops.phones import SESSION_KEY
 
     clients = {}
     for actor in ACTORS:

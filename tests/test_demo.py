@@ -54,14 +54,14 @@ def test_demo_process_page_shows_each_text_with_its_language(app, login):
 
 
 def test_demo_has_proposals_with_feasibility_and_a_synthesis_to_explore(app, login):
-    from toolkit.codesign import operations as codesign
     from toolkit.codesign.models import Proposal
+    from toolkit.codesign.synthesis import synthesis
 
     load_demo()
     db.session.commit()
     process = db.session.scalar(db.select(Process))
     operator = db.session.scalar(db.select(User).where(User.email == "operatrice@example.org"))
-    sections, _votes = codesign.synthesis(process)
+    sections, _votes = synthesis(process)
     assert sum(len(s.proposals) for s in sections) >= 3
     assert any(s.unaddressed for s in sections) and any(p.assessment for s in sections for p in s.proposals)
     client = login(operator, DEMO_PASSWORD)

@@ -24,7 +24,7 @@ from toolkit.i18n import LANGUAGES
 from toolkit.processes.models import StepTemplate
 from toolkit.recommendations import issuing
 from toolkit.territories.models import Territory
-from toolkit.workshops.live import SESSION_KEY
+from toolkit.workshops.phones import SESSION_KEY
 
 from . import factories
 from .routes import all_routes

@@ -7,7 +7,7 @@ from flask import url_for
 from toolkit import create_app
 from toolkit.accounts import operations as accounts
 from toolkit.extensions import db
-from toolkit.workshops.live import SESSION_KEY
+from toolkit.workshops.phones import SESSION_KEY
 
 from .conftest import TOKEN, CsrfClient, _config
 

@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 from jinja2 import Environment
 
 from toolkit.i18n import LANGUAGES
-from toolkit.translations import catalogue_path, check_catalogue
+from toolkit.po_files import catalogue_path, check_catalogue
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"

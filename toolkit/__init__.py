@@ -114,25 +114,32 @@ def _init_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     register_web(app)
     background.init_app(app)
-    # Each feature registers what translators translate; an edited original makes its translations outdated.
+    # Each feature registers what translators translate of it and gives a new territory its defaults (the
+    # territory_created signal); an edited original makes its translations outdated.
     from .barriers import translatable as barrier_texts  # noqa: F401
     from .codesign import translatable as proposal_texts  # noqa: F401
+    from .processes import defaults as default_agenda  # noqa: F401
     from .recommendations import translatable as recommendation_texts  # noqa: F401
+    from .services import defaults as default_catalogue  # noqa: F401
     from .translating import outdating  # noqa: F401
 
     app.before_request(enforce_access)
 
 
 def _register_blueprints(app: Flask) -> None:
+    from .accounts.invitations import bp as invitations_bp
+    from .accounts.people import bp as people_bp
     from .accounts.security import bp as security_bp
     from .accounts.views import bp as accounts_bp
     from .answers.views import bp as answers_bp
     from .barriers.live import bp as barriers_live_bp
     from .barriers.views import bp as barriers_bp
     from .codesign.live import bp as codesign_live_bp
-    from .contributions.views import bp as contributions_bp
     from .codesign.views import bp as codesign_bp
+    from .contributions.views import bp as contributions_bp
+    from .main.admin import bp as admin_bp
     from .main.views import bp as main_bp
+    from .processes import editing  # noqa: F401  (its routes sit on the processes blueprint)
     from .processes.agenda import bp as agenda_bp
     from .processes.views import bp as processes_bp
     from .recommendations.review import bp as review_bp
@@ -141,20 +148,18 @@ def _register_blueprints(app: Flask) -> None:
     from .retention.views import bp as retention_bp
     from .retention.views import commands as retention_commands
     from .services.views import bp as services_bp
-    from .territories.invitations import bp as invitations_bp
-    from .territories.views import admin_bp, network_bp, territory_bp
+    from .territories.views import territory_bp
     from .translating.views import bp as translating_bp
+    from .workshops import printables, service_views  # noqa: F401  (their routes sit on those blueprints)
     from .workshops.cockpit import bp as workshops_bp
     from .workshops.live import bp as live_bp
-    from .workshops import printables, service_views  # noqa: F401  (their routes sit on those blueprints)
-    from .processes import editing  # noqa: F401  (its routes sit on the processes blueprint)
 
     for blueprint in (
         main_bp,
         accounts_bp,
         admin_bp,
-        network_bp,
         territory_bp,
+        people_bp,
         invitations_bp,
         security_bp,
         services_bp,

@@ -9,12 +9,16 @@ forgetting a filter. A view without a declared rule is refused.
 from __future__ import annotations
 
 import enum
+import functools
 from collections.abc import Callable, Iterable
 
 from flask import abort, current_app, g, has_request_context, request
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import ForeignKey, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, with_loader_criteria
+from werkzeug.exceptions import HTTPException
+from wtforms.validators import ValidationError
 
 from .extensions import csrf, login_manager
 
@@ -107,6 +111,11 @@ class Rule(enum.StrEnum):
     PARTICIPANT = "participant"  #: anyone, inside the workshop whose code is in the URL (and nothing else)
 
 
+#: The methods that change nothing, and so carry no CSRF token.
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS", "TRACE")
+#: The status of a form page whose form refused its CSRF token (see :func:`toolkit.forms.form_status`).
+FORM_REFUSED_TOKEN = 400
+
 #: The scope of a request that may read every territory (site administration, command line).
 ALL_TERRITORIES = None
 
@@ -132,10 +141,38 @@ def form_page(view):
     """Mark a view whose POST is a :class:`~toolkit.forms.BaseForm` that checks its own CSRF token.
 
     Such a view re-renders the form with everything typed and a fresh token when the token is missing or expired,
-    instead of the bare refusal page that the global check gives.
+    instead of the bare refusal page that the global check gives. Any other answer it would give to that request
+    (a refusal of the person, a redirect) becomes the bare refusal page: a forged request is refused as such,
+    whoever sends it, without the view checking the token itself.
     """
-    view.csrf_in_form = True
-    return view
+
+    @functools.wraps(view)
+    def refuse_forged_unless_answered_by_form(*args, **kwargs):
+        forged = _token_refusal()
+        if forged is None:
+            return view(*args, **kwargs)
+        try:
+            answer = current_app.make_response(view(*args, **kwargs))
+        except HTTPException:
+            raise forged from None
+        if answer.status_code != FORM_REFUSED_TOKEN:
+            raise forged
+        return answer
+
+    refuse_forged_unless_answered_by_form.csrf_in_form = True
+    return refuse_forged_unless_answered_by_form
+
+
+def _token_refusal() -> CSRFError | None:
+    """The refusal of a state-changing request whose form carries no valid CSRF token (checked as its form checks
+    it), or None."""
+    if request.method in SAFE_METHODS or not current_app.config["WTF_CSRF_ENABLED"]:
+        return None
+    try:
+        validate_csrf(request.form.get(current_app.config["WTF_CSRF_FIELD_NAME"]))
+    except ValidationError as error:
+        return CSRFError(error.args[0])
+    return None
 
 
 def permissions_in(user, territory) -> frozenset[Permission]:
@@ -155,7 +192,13 @@ def permissions_in(user, territory) -> frozenset[Permission]:
 
 
 def can(permission: Permission) -> bool:
-    """True when the current person holds ``permission`` in the territory of this request."""
+    """True when the current person holds ``permission`` in the territory of this request.
+
+    Only a :class:`Permission` is accepted (templates have ``Permission`` too): a misspelt name would otherwise
+    read as a permission nobody holds, and hide its link from everyone without a word.
+    """
+    if not isinstance(permission, Permission):
+        raise TypeError(f"can() takes a Permission, not {permission!r}")
     return permission in g.get("permissions", frozenset())
 
 
@@ -167,13 +210,21 @@ def enforce_access():
     view = current_app.view_functions[request.endpoint]
     if request.endpoint == "static":
         return None
-    if request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and not getattr(view, "csrf_in_form", False):
+    if request.method not in SAFE_METHODS and not getattr(view, "csrf_in_form", False):
         csrf.protect()
     rule = getattr(view, "access_rule", None)
     if rule is None:
         current_app.logger.error("view %s declares no access rule", request.endpoint)
         abort(403)
+    return _apply_rule(rule)
+
+
+def _apply_rule(rule: Rule | Permission):
+    """Refuse the request unless the current person passes ``rule``; set the request's territory scope."""
     if rule is Rule.PUBLIC:
+        if g.get("workshop") is not None:
+            # A public page of a workshop (its join page) reads only its territory's rows.
+            g.scope = (g.workshop.territory_id,)
         return None
     if rule is Rule.PARTICIPANT:
         # Anonymous participants: the workshop named by its code in the URL, and only its territory's rows.
@@ -207,6 +258,15 @@ def enforce_access():
     return None
 
 
+def admit_return_code_holder(participant) -> None:
+    """A return code identifies its participant: the request may then read that participant's territory.
+
+    The one other way, besides the rules above, that a request is given a territory: the pages where someone
+    comes back with their return code, on a phone that may not be the one they joined with.
+    """
+    g.scope = (participant.territory_id,)
+
+
 def current_scope() -> Iterable[int] | None:
     """Territory ids the current request may read; ``None`` means all (outside requests, or administrators)."""
     if not has_request_context():
@@ -222,11 +282,15 @@ def _scope_to_territories(execute_state):
     scope = current_scope()
     if scope is ALL_TERRITORIES:
         return
-    territory_ids = tuple(scope)
-    execute_state.statement = execute_state.statement.options(
-        with_loader_criteria(
-            TerritoryScoped,
-            lambda cls: cls.territory_id.in_(territory_ids),
-            include_aliases=True,
-        )
+    execute_state.statement = execute_state.statement.options(_scope_criteria(tuple(scope)))
+
+
+@functools.lru_cache(maxsize=1024)
+def _scope_criteria(territory_ids: tuple[int, ...]):
+    """The criteria of one scope, built once and shared: building them (SQLAlchemy analyses the lambda each time)
+    cost more than many of the queries they go into."""
+    return with_loader_criteria(
+        TerritoryScoped,
+        lambda cls: cls.territory_id.in_(territory_ids),
+        include_aliases=True,
     )

@@ -247,7 +247,7 @@ def update() -> None:
         "--no-fuzzy-matching",
         "--ignore-obsolete",
     )
-    from .translations import fill_source_language
+    from .po_files import fill_source_language
 
     fill_source_language(PROJECT_ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po")
 
@@ -270,7 +270,7 @@ def init(language: str) -> None:
 @click.argument("languages", nargs=-1)
 def check(languages: tuple[str, ...]) -> None:
     """Report untranslated, fuzzy, wrong-placeholder, copied-English or wrong-script entries."""
-    from .translations import catalogue_path, check_catalogue
+    from .po_files import catalogue_path, check_catalogue
 
     failed = False
     for language in languages or tuple(LANGUAGES):

@@ -7,7 +7,7 @@ from urllib.parse import unquote, urlsplit
 
 from babel import Locale, UnknownLocaleError
 from babel.lists import format_list
-from flask import Flask, abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import Flask, abort, current_app, g, render_template, request, url_for
 from flask_babel import format_date, format_datetime, format_number, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, SecurityError
 from werkzeug.routing import IntegerConverter
 
-from .access import can
+from .access import Permission, can
 from .database import is_busy_error
 from .extensions import db, login_manager
 from .forms import DATABASE_INT_MAX
@@ -68,6 +68,7 @@ def register_web(app: Flask) -> None:
     _register_filters(app)
     # A global rather than page context, so that imported macros see it too.
     app.jinja_env.globals["languages"] = LANGUAGES
+    app.jinja_env.globals["Permission"] = Permission  # for can(Permission.RUN_WORKSHOPS) in every template
     app.jinja_env.globals["page_direction"] = lambda: text_direction(str(get_locale()))
     app.context_processor(page_context)
     app.after_request(security_headers)
@@ -118,7 +119,7 @@ def load_place(_endpoint, values) -> None:
         slug = values.pop("network_slug")
         g.network = db.session.scalar(db.select(Network).where(Network.slug == slug)) or abort(404)
     if "workshop_code" in values:
-        from .workshops.live import load_workshop
+        from .workshops.phones import load_workshop
 
         load_workshop(values.pop("workshop_code"))
 
@@ -136,7 +137,9 @@ def add_place(endpoint, values) -> None:
         and workshop is not None
         and url_map.is_endpoint_expecting(endpoint, "workshop_code")
     ):
-        values["workshop_code"] = workshop.join_code
+        # The code the workshop was found by (its join code): after a commit, reading the workshop's own would
+        # load its row again, for a link.
+        values["workshop_code"] = g.get("workshop_code") or workshop.join_code
 
 
 def page_context() -> dict:
@@ -297,11 +300,3 @@ def safe_next(default_endpoint: str = "main.index") -> str:
     """The ``next`` address to return to after a form when it is on this site (:func:`safe_target`), else the
     default page: never another site, never a header with a control character."""
     return safe_target(request.values.get("next")) or url_for(default_endpoint)
-
-
-def redirect_back(
-    message: str | None = None, category: str = "success", default_endpoint: str = "main.index"
-):
-    if message:
-        flash(message, category)
-    return redirect(safe_next(default_endpoint))

@@ -37,20 +37,11 @@ def addressed_world(make):
 
 
 def test_the_addressee_reads_what_was_issued_to_their_organisation_and_nothing_else(make, login):
-    from toolkit.barriers.models import Barrier, Frequency, Severity, Testimony
+    from toolkit.barriers.models import Testimony
     from toolkit.recommendations import operations
 
     world = addressed_world(make)
-    process = world["process"]
-    barrier = Barrier(
-        territory_id=process.territory_id,
-        process_id=process.id,
-        service_id=process.services[0].id,
-        text="Al CUP nessuno parla arabo",
-        language="it",
-        frequency=Frequency.OFTEN,
-        severity=Severity.SERIOUS,
-    )
+    barrier = make.barrier(world["process"], text="Al CUP nessuno parla arabo")
     world["to_health"].barriers = [barrier]
     testimony = Testimony(
         barriers=[barrier],

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from toolkit.access import Role
-from toolkit.barriers.models import Barrier, Frequency, Severity
+from toolkit.barriers.models import Barrier
 from toolkit.codesign.models import Feasibility, FeasibilityAssessment, GridPlacement, Proposal, ProposalVote
 from toolkit.extensions import db
 from toolkit.processes.models import Phase, Process, StepKind, StepTemplate
@@ -46,17 +46,7 @@ def table(make):
     db.session.add(process)
     db.session.flush()
     for text, service in zip(BARRIERS, (registry, registry, health), strict=True):
-        db.session.add(
-            Barrier(
-                territory_id=territory.id,
-                process_id=process.id,
-                service_id=service.id,
-                text=text,
-                language="it",
-                frequency=Frequency.OFTEN,
-                severity=Severity.SERIOUS,
-            )
-        )
+        make.barrier(process, service, text=text)
     workshop = Workshop(
         territory_id=territory.id, title="Co-progettiamo", phase=Phase.CODESIGN, process=process
     )

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from toolkit.barriers.models import Barrier, BarrierStatus
 from toolkit.extensions import db
-from toolkit.workshops import operations as workshops
+from toolkit.workshops import codes
 from toolkit.workshops.models import Participant
 
 from ..retention import helpers
@@ -33,7 +33,7 @@ def test_a_participant_withdraws_an_issued_barrier_and_erases_the_rest_without_j
 ):
     room = helpers.room(make, ended_days_ago=1)
     first = room.participants[0]
-    code = workshops.format_code(workshops.issue_return_code(db.session.get(Participant, first.id)), 4)
+    code = codes.format_code(codes.issue_return_code(db.session.get(Participant, first.id)), 4)
     db.session.commit()
 
     phone = new_page(locale="en", width=360, java_script_enabled=False)
@@ -68,7 +68,7 @@ def test_a_participant_withdraws_an_issued_barrier_and_erases_the_rest_without_j
 def test_the_withdrawal_erasure_and_retention_pages_are_accessible(make, live_server, new_page):
     room = helpers.room(make, ended_days_ago=1)
     second = db.session.get(Participant, room.participants[1].id)
-    code = workshops.format_code(workshops.issue_return_code(second), 4)
+    code = codes.format_code(codes.issue_return_code(second), 4)
     territory = room.process.territory
     organisation = make.organisation(territory, "Associazione Ponti")
     coordinator = make.coordinator(territory, email="giulia@example.org")

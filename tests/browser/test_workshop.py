@@ -16,11 +16,12 @@ from playwright.sync_api import expect
 from sqlalchemy import inspect, select, text
 
 from toolkit.access import Role
+from toolkit.barriers import operations as barrier_operations
 from toolkit.barriers.models import Barrier, BarrierStatus
 from toolkit.extensions import db
 from toolkit.i18n import LANGUAGES
 from toolkit.processes.models import Phase, Process, StepTemplate
-from toolkit.workshops import operations
+from toolkit.workshops import operations, service_choice
 from toolkit.workshops.models import Workshop
 
 from .conftest import LIVE_UPDATE_TIMEOUT, assert_accessible
@@ -202,7 +203,7 @@ def test_a_workshop_from_joining_to_the_return_code(
     expect(ranking.first).to_contain_text(plural(app, "it", "%(num)d dot", "%(num)d dots", 6) % {"num": 6})
     expect(ranking.nth(1)).to_contain_text(plural(app, "it", "%(num)d dot", "%(num)d dots", 4) % {"num": 4})
     db.session.expire_all()
-    ranked = operations.ranking(db.session.get(Process, workshop.process_id))
+    ranked = service_choice.ranking(db.session.get(Process, workshop.process_id))
     assert [(r.rank, r.dots) for r in ranked] == [(1, 6), (2, 4)]
     assert ranked[1].candidate.name == "Mensa scolastica"
 
@@ -266,7 +267,7 @@ def test_a_workshop_from_joining_to_the_return_code(
     db.session.expire_all()
     assert db.session.get(Barrier, duplicate.id).status is BarrierStatus.MERGED
     assert db.session.get(Barrier, named.id).hidden_reason == "Contiene un nome"
-    assert operations.evidence_count(db.session.get(Barrier, original.id)) == 2
+    assert barrier_operations.evidence_count(db.session.get(Barrier, original.id)) == 2
 
     # The small phone keeps a return code, and comes back with it in a new browser.
     small.get_by_role("link", name=words(app, "it", "My contributions")).click()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from toolkit.access import Role
-from toolkit.barriers.models import Barrier, Frequency, Severity
 from toolkit.extensions import db
 from toolkit.processes.models import StepKind
 from toolkit.territories.models import Organisation, OrganisationKind
@@ -27,19 +26,10 @@ def codesign_room(make, kind=StepKind.PROPOSAL_ROUND, slug: str | None = None):
     territory = make.territory(slug)
     workshop = make.live_workshop(territory, kind)
     first, second = workshop.process.services[:2]
-    barriers = []
-    for text, service in zip(BARRIER_TEXTS, (first, first, second), strict=True):
-        barrier = Barrier(
-            territory_id=territory.id,
-            process_id=workshop.process_id,
-            service_id=service.id,
-            text=text,
-            language="it",
-            frequency=Frequency.OFTEN,
-            severity=Severity.SERIOUS,
-        )
-        db.session.add(barrier)
-        barriers.append(barrier)
+    barriers = [
+        make.barrier(workshop.process, service, text=text)
+        for text, service in zip(BARRIER_TEXTS, (first, first, second), strict=True)
+    ]
     association = Organisation(
         territory_id=territory.id, name="Associazione Ponti", kind=OrganisationKind.ASSOCIATION
     )

@@ -8,6 +8,7 @@ import threading
 from sqlalchemy import func, select
 
 from toolkit.codesign import operations as codesign
+from toolkit.codesign import prioritisation
 from toolkit.codesign.models import GridPlacement, ProposalVote
 from toolkit.extensions import db
 from toolkit.processes.models import StepKind
@@ -53,7 +54,7 @@ def test_dots_within_the_limits_and_a_ranking_with_ties(app, make):
     assert _dots(phones[2], room, {0: 3, 1: 3}).status_code == 422
     assert _total() == 13
     step = room["workshop"].current_step
-    ranking = codesign.results(step)
+    ranking = prioritisation.results(step)
     # 5 dots each for the first two proposals (a tie for first place), 3 for the third.
     assert [(item.proposal.id, item.rank, item.dots, item.tied) for item in ranking] == [
         (room["proposals"][0].id, 1, 5, True),
@@ -115,7 +116,7 @@ def test_racing_ballots_of_one_participant_never_exceed_the_dots(app, make, monk
     token = phone.csrf_token()
     cookie = phone.get_cookie("session").value
     both_inside = threading.Barrier(2)
-    original = codesign.visible_proposals
+    original = prioritisation.visible_proposals
 
     def wait_for_the_other(process):
         # Each request waits here for the other one; with the ballot lock, the second cannot get here until the
@@ -124,7 +125,7 @@ def test_racing_ballots_of_one_participant_never_exceed_the_dots(app, make, monk
             both_inside.wait(timeout=1.5)
         return original(process)
 
-    monkeypatch.setattr(codesign, "visible_proposals", wait_for_the_other)
+    monkeypatch.setattr(prioritisation, "visible_proposals", wait_for_the_other)
     statuses = []
 
     def send(allocation):
@@ -163,7 +164,7 @@ def test_the_grid_places_proposals_by_impact_and_effort(app, make):
         data = {f"cell-{proposals[i].id}": value for i, value in placement.items()}
         assert phone.post(f"/w/{workshop.join_code}/grid", data=data).status_code == 302
     assert db.session.scalar(select(func.count(GridPlacement.id))) == 7
-    ranking = codesign.results(workshop.current_step)
+    ranking = prioritisation.results(workshop.current_step)
     first, second, third = ranking
     assert first.proposal.id == proposals[0].id and (first.impact, first.effort) == (2.67, 1.33)
     assert second.proposal.id == proposals[1].id and (second.impact, second.effort) == (2.33, 2.33)
@@ -206,7 +207,7 @@ def test_a_vote_racing_the_room_moving_on_is_counted_or_refused_never_left_out(a
     facilitator = login(room["facilitator"])
     facilitator_token = facilitator.csrf_token()
     inside = threading.Event()
-    original = codesign.visible_proposals
+    original = prioritisation.visible_proposals
 
     def slow_phone(process):
         # The phone's request, past its checks: it waits here while the facilitator moves the room on.
@@ -215,7 +216,7 @@ def test_a_vote_racing_the_room_moving_on_is_counted_or_refused_never_left_out(a
             threading.Event().wait(1.5)
         return original(process)
 
-    monkeypatch.setattr(codesign, "visible_proposals", slow_phone)
+    monkeypatch.setattr(prioritisation, "visible_proposals", slow_phone)
     statuses = {}
 
     def send_dots():
@@ -252,7 +253,7 @@ def test_nothing_received_is_not_a_tie(app, make):
     room = _room(make, StepKind.PROPOSAL_VOTING)
     phone = join(app.test_client(), room["workshop"])
     _dots(phone, room, {0: 2})
-    ranking = codesign.results(room["workshop"].current_step)
+    ranking = prioritisation.results(room["workshop"].current_step)
     assert [(item.rank, item.dots, item.tied) for item in ranking] == [
         (1, 2, False),
         (2, 0, False),
@@ -288,7 +289,7 @@ def test_a_hidden_proposal_leaves_the_frozen_ranking_and_a_vote_cannot_reopen_af
     facilitator.post(f"/t/alpha/workshops/{workshop.id}/close")
     facilitator.post(f"/t/alpha/proposals/{room['proposals'][0].id}/hide", data={"reason": "Un nome"})
     db.session.expire_all()
-    assert [item.proposal.id for item in codesign.results(step)] == [p.id for p in room["proposals"][1:]]
+    assert [item.proposal.id for item in prioritisation.results(step)] == [p.id for p in room["proposals"][1:]]
     facilitator.post(f"/t/alpha/workshops/{workshop.id}/steps/{step.id}/reopen")
     db.session.expire_all()
     assert db.session.get(type(step), step.id).frozen_at is not None

@@ -258,6 +258,10 @@ def test_a_refused_proposal_after_the_room_moved_on_still_gives_the_words_back(a
     go_to(workshop, StepKind.PROPOSAL_GRID)
     data = proposal_fields(page, [], change="Testo da non perdere", csrf_token="scaduto")
     response = client.post(f"/w/{workshop.join_code}/proposals", data=data)
+    assert response.status_code == 400
+    assert "Testo da non perdere" in response.get_data(as_text=True)
+    data.pop("csrf_token")  # the token is fine: only the room moved on
+    response = client.post(f"/w/{workshop.join_code}/proposals", data=data)
     assert response.status_code == 422
     assert "Testo da non perdere" in response.get_data(as_text=True)
 

@@ -7,6 +7,7 @@ import io
 
 from toolkit.codesign import operations as codesign
 from toolkit.codesign.models import Feasibility
+from toolkit.codesign.synthesis import synthesis
 from toolkit.extensions import db
 from toolkit.processes.models import StepKind
 
@@ -58,7 +59,7 @@ def _synthesis_room(app, make):
 def test_the_synthesis_shows_each_service_and_flags_unanswered_barriers(app, make, login):
     room, mediator, crossing = _synthesis_room(app, make)
     first, second = room["services"]
-    sections, votes = codesign.synthesis(room["workshop"].process)
+    sections, votes = synthesis(room["workshop"].process)
     by_service = {section.service.id: section for section in sections}
     assert [line.barrier.id for line in by_service[first.id].unaddressed] == [room["barriers"][1].id]
     assert by_service[second.id].unaddressed == []

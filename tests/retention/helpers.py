@@ -8,7 +8,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-from toolkit.barriers.models import Barrier, BarrierStatus, Frequency, Severity, Testimony
+from toolkit.barriers import operations as barrier_operations
+from toolkit.barriers.models import Barrier, BarrierStatus, Testimony
 from toolkit.codesign.models import Proposal
 from toolkit.extensions import db
 from toolkit.processes.models import Process
@@ -16,6 +17,7 @@ from toolkit.recommendations import issuing
 from toolkit.recommendations import operations as recommendations
 from toolkit.recommendations.models import DocumentIssue
 from toolkit.translating.models import SourceKind, TextTranslation, TranslationKind, TranslationStatus
+from toolkit.workshops import codes, service_choice
 from toolkit.workshops import operations as workshops
 from toolkit.workshops.models import Participant, ParticipantRole, WorkshopState
 
@@ -58,26 +60,10 @@ def translate(record, kind: SourceKind, texts: dict[str, str]) -> None:
     )
 
 
-def _barrier(workshop, participant, text: str, story: str) -> Barrier:
-    barrier = Barrier(
-        territory_id=workshop.territory_id,
-        process_id=workshop.process_id,
-        workshop_id=workshop.id,
-        participant_id=participant.id,
+def _barrier(make, workshop, participant, text: str, story: str) -> Barrier:
+    barrier = make.barrier(
+        workshop, text=text, groups_affected="Donne appena arrivate", testimony=story, participant=participant
     )
-    workshops.save_barrier(
-        barrier,
-        service=workshop.process.services[0],
-        categories=[],
-        text=text,
-        language="it",
-        frequency=Frequency.OFTEN,
-        severity=Severity.SERIOUS,
-        groups_affected="Donne appena arrivate",
-        testimony=story,
-        may_quote=True,
-    )
-    db.session.flush()
     translate(barrier, SourceKind.BARRIER, {"text": "ترجمة " + text})
     translate(barrier.testimonies[0], SourceKind.TESTIMONY, {"text": "ترجمة " + story})
     return barrier
@@ -95,15 +81,15 @@ def room(make, territory=None, *, issue: bool = True, ended_days_ago: int = 3 * 
             workshop, language="it", pseudonym=nickname, role=ParticipantRole.RESIDENT
         )
         db.session.flush()
-        workshops.issue_return_code(participant)
+        codes.issue_return_code(participant)
         participants.append(participant)
     first, second = participants
-    printed = _barrier(workshop, first, PRINTED, PRINTED_STORY)
-    unprinted = _barrier(workshop, second, UNPRINTED, UNPRINTED_STORY)
+    printed = _barrier(make, workshop, first, PRINTED, PRINTED_STORY)
+    unprinted = _barrier(make, workshop, second, UNPRINTED, UNPRINTED_STORY)
     db.session.commit()
     chosen = make.proposal_for(workshop, [printed], change=CHOSEN_PROPOSAL, participant=first)
     other = make.proposal_for(workshop, [unprinted], change=OTHER_PROPOSAL, participant=second)
-    reason = workshops.propose_service(
+    reason = service_choice.propose_service(
         workshop.process,
         service=workshop.process.services[0],
         name="",
@@ -122,7 +108,7 @@ def room(make, territory=None, *, issue: bool = True, ended_days_ago: int = 3 * 
     issued = None
     if issue:
         # The unprinted barrier is hidden when the version is issued: the report does not print it.
-        workshops.moderate_barrier(unprinted, BarrierStatus.HIDDEN, "fuori tema")
+        barrier_operations.moderate_barrier(unprinted, BarrierStatus.HIDDEN, "fuori tema")
         db.session.commit()
         job = issuing.request_issue(workshop.process, ["it"], "", None)
         db.session.commit()
@@ -131,7 +117,7 @@ def room(make, territory=None, *, issue: bool = True, ended_days_ago: int = 3 * 
             select(DocumentIssue).where(DocumentIssue.process_id == workshop.process_id)
         )
         assert issued is not None, "the version was not issued"
-        workshops.moderate_barrier(unprinted, BarrierStatus.KEPT)
+        barrier_operations.moderate_barrier(unprinted, BarrierStatus.KEPT)
     workshops.close_workshop(workshop)
     workshop.state = WorkshopState.CLOSED
     workshop.closed_at = datetime.now(UTC) - timedelta(days=ended_days_ago)

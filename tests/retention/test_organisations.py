@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from toolkit.access import Role
 from toolkit.accounts import operations as accounts
 from toolkit.audit import AuditEntry
-from toolkit.barriers.models import Barrier, BarrierStatus, Frequency, Severity
+from toolkit.barriers.models import Barrier, BarrierStatus, Frequency
 from toolkit.codesign import operations as codesign
 from toolkit.codesign.models import Feasibility, FeasibilityAssessment, Proposal
 from toolkit.extensions import db
@@ -18,7 +18,6 @@ from toolkit.recommendations import operations as recommendations
 from toolkit.recommendations.models import Comment, Endorsement, IssuedDocument, Recommendation
 from toolkit.services.models import Service
 from toolkit.territories.models import Organisation
-from toolkit.workshops import operations as workshops
 
 WORDS = "Le famiglie non trovano le informazioni sul sito"
 
@@ -31,21 +30,15 @@ def _organisation_with_input(make):
     accounts.set_organisation(member, territory, organisation)
     service = workshop.process.services[0]
     service.owner_id = organisation.id
-    barrier = Barrier(
-        territory_id=territory.id, process_id=workshop.process_id, organisation_id=organisation.id
-    )
-    workshops.save_barrier(
-        barrier,
-        service=service,
-        categories=[],
+    barrier = make.barrier(
+        workshop.process,
+        service,
         text=WORDS,
-        language="it",
         frequency=Frequency.ALWAYS,
-        severity=Severity.SERIOUS,
         groups_affected="Genitori",
         testimony="Una madre ci ha raccontato",
+        organisation=organisation,
     )
-    db.session.flush()
     proposal = make.proposal_for(workshop, [barrier], change="Una pagina in più lingue")
     proposal.organisation_id = organisation.id
     codesign.record_feasibility(

@@ -12,8 +12,8 @@ from toolkit.access import Role, permissions_in
 from toolkit.accounts import operations as accounts
 from toolkit.accounts.models import User
 from toolkit.audit import AuditEntry
-from toolkit.codesign import operations as codesign
 from toolkit.extensions import db
+from toolkit.ownership import assessable_services
 from toolkit.territories.models import Organisation, TerritoryInvitation
 
 from ..codesign.helpers import codesign_room
@@ -109,7 +109,7 @@ def test_a_coordinator_of_another_territory_cannot_take_over_an_account(make, lo
     assert operator.name == "Laura Nencini"
     # She still assesses the feasibility of her office's services in Borgo.
     permissions = permissions_in(operator, room["territory"])
-    assert codesign.assessable_services(room["proposal"], operator, permissions) == [registry]
+    assert assessable_services(operator, permissions, room["proposal"]) == [registry]
     assessor = login(operator)
     assert 'name="verdict"' in assessor.get(f"/t/borgo/proposals/{room['proposal'].id}").get_data(
         as_text=True
@@ -334,7 +334,7 @@ def test_another_territory_changes_nothing_of_a_shared_person_but_its_own(make, 
     ]
     assert db.session.get(Organisation, registry_owner) is not None
     permissions = permissions_in(operator, borgo)
-    assert codesign.assessable_services(room["proposal"], operator, permissions) == [room["services"][0]]
+    assert assessable_services(operator, permissions, room["proposal"]) == [room["services"][0]]
 
 
 def test_only_the_territory_that_created_an_account_hands_out_its_password_link(make, login, app):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from toolkit.access import Role
-from toolkit.barriers.models import Barrier, Frequency, Severity, Testimony
 from toolkit.extensions import db
 from toolkit.processes.models import StepKind
 from toolkit.translating.models import TextTranslation
@@ -29,7 +28,6 @@ def translation_room(make, kind=StepKind.BARRIER_ROUND):
     """An open workshop with an Arabic barrier (and its testimony) and an Italian proposal answering it."""
     territory = make.territory()
     workshop = make.live_workshop(territory, kind)
-    service = workshop.process.services[0]
     participant = Participant(
         territory_id=territory.id,
         workshop_id=workshop.id,
@@ -39,28 +37,15 @@ def translation_room(make, kind=StepKind.BARRIER_ROUND):
     )
     db.session.add(participant)
     db.session.flush()
-    barrier = Barrier(
-        territory_id=territory.id,
-        process_id=workshop.process_id,
-        workshop_id=workshop.id,
-        service_id=service.id,
+    barrier = make.barrier(
+        workshop,
         text=ARABIC_BARRIER,
         language="ar",
-        frequency=Frequency.OFTEN,
-        severity=Severity.SERIOUS,
         groups_affected="النساء القادمات حديثا",
-        participant_id=participant.id,
+        testimony=ARABIC_TESTIMONY,
+        participant=participant,
     )
-    testimony = Testimony(
-        territory_id=territory.id,
-        process_id=workshop.process_id,
-        text=ARABIC_TESTIMONY,
-        language="ar",
-        participant_id=participant.id,
-        barriers=[barrier],
-    )
-    db.session.add_all([barrier, testimony])
-    db.session.commit()
+    testimony = barrier.testimonies[0]
     proposal = proposal_for(workshop, [barrier], change=ITALIAN_PROPOSAL)
     return {
         "territory": territory,

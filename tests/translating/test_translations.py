@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from markupsafe import escape
 
 from toolkit.access import Role
@@ -11,11 +13,18 @@ from toolkit.codesign.models import Proposal
 from toolkit.extensions import db
 from toolkit.processes.models import StepKind
 from toolkit.translating import operations
-from toolkit.translating.models import TextTranslation, TranslationKind, TranslationStatus
+from toolkit.translating.models import (
+    MachineRequest,
+    MachineRequestState,
+    SourceKind,
+    TextTranslation,
+    TranslationKind,
+    TranslationStatus,
+)
 from toolkit.translating.sources import SOURCES_BY_MODEL
 
 from ..codesign.helpers import words
-from ..workshops.helpers import join
+from ..workshops.helpers import barrier_fields, join
 from .helpers import (
     ARABIC_BARRIER,
     ARABIC_OF_PROPOSAL,
@@ -323,18 +332,12 @@ def test_the_process_page_counts_what_is_translated_per_language(app, make, logi
 def test_the_queue_filters_by_process_workshop_language_and_state(app, make, login):
     room = translation_room(make)
     other = translation_room(make)  # another territory: never listed
-    second_workshop_barrier = Barrier(
-        territory_id=room["territory"].id,
-        process_id=room["process"].id,
-        workshop_id=None,
-        service_id=room["barrier"].service_id,
+    make.barrier(
+        room["process"],
+        room["barrier"].service,
         text="Скрізь потрібні документи, перекладені присяжним перекладачем.",
         language="uk",
-        frequency=room["barrier"].frequency,
-        severity=room["barrier"].severity,
     )
-    db.session.add(second_workshop_barrier)
-    db.session.commit()
     translator = login(room["translator"])
     base = f"/t/{room['territory'].slug}/translations/"
     everything = translator.get(base).get_data(as_text=True)
@@ -405,17 +408,52 @@ def test_an_expired_form_gives_every_word_back(app, make, login):
     assert again.status_code == 302
 
 
+def _of_original(model, kind: SourceKind, source_id: int) -> list:
+    """The rows of ``model`` (translations or machine requests) standing for one original."""
+    return db.session.scalars(
+        db.select(model).where(model.source_kind == kind, model.source_id == source_id)
+    ).all()
+
+
 def test_a_translation_goes_with_its_original(app, make, login):
+    """An author takes their story back from their barrier: the story is deleted, and its translation and
+    machine request go with it; the barrier's own translation stays."""
     room = translation_room(make)
-    translator = login(room["translator"])
-    _review(translator, room, room["testimony"], "it", {"text": "Sono andata tre volte"})
-    testimony_id = room["testimony"].id
-    db.session.delete(db.session.get(barriers.Testimony, testimony_id))
-    db.session.commit()
-    remaining = db.session.scalars(
-        db.select(TextTranslation).where(TextTranslation.source_id == testimony_id)
+    workshop, service = room["workshop"], room["process"].services[0]
+    phone = join(app.test_client(), workshop, language="ar")
+    typed = {"text": ARABIC_BARRIER, "language": "ar", "groups_affected": "", "testimony": ARABIC_TESTIMONY}
+    sent = phone.post(
+        f"/w/{workshop.join_code}/barriers", data=barrier_fields(phone, workshop, service, **typed)
     )
-    assert [t.source_kind.value for t in remaining] == []
+    assert sent.status_code == 302, sent.get_data(as_text=True)
+    barrier = db.session.scalars(db.select(Barrier).order_by(Barrier.id.desc())).first()
+    (testimony,) = barrier.testimonies
+    translator = login(room["translator"])
+    assert _review(translator, room, barrier, "it", {"text": ITALIAN_OF_BARRIER}).status_code == 302
+    assert _review(translator, room, testimony, "it", {"text": "Sono andata tre volte"}).status_code == 302
+    db.session.add(
+        MachineRequest(
+            territory_id=barrier.territory_id,
+            source_kind=SourceKind.TESTIMONY,
+            source_id=testimony.id,
+            process_id=barrier.process_id,
+            language="en",
+            state=MachineRequestState.DONE,
+            requested_at=datetime.now(UTC),
+        )
+    )
+    db.session.commit()
+    testimony_id = testimony.id
+    assert len(_of_original(TextTranslation, SourceKind.TESTIMONY, testimony_id)) == 1
+
+    edit_url = f"/w/{workshop.join_code}/barriers/{barrier.id}/edit"
+    taken_back = barrier_fields(phone, workshop, service, form_page=edit_url, **{**typed, "testimony": ""})
+    assert phone.post(edit_url, data=taken_back).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(barriers.Testimony, testimony_id) is None
+    assert _of_original(TextTranslation, SourceKind.TESTIMONY, testimony_id) == []
+    assert _of_original(MachineRequest, SourceKind.TESTIMONY, testimony_id) == []
+    assert stored(barrier, "it").texts["text"] == ITALIAN_OF_BARRIER
 
 
 def test_two_first_translations_at_the_same_instant_one_is_a_conflict(app, make, login, monkeypatch):
@@ -462,11 +500,11 @@ def test_a_reviewed_translation_tells_the_rooms_screens(app, make, login):
 
 
 def test_why_a_service_is_hard_to_use_is_translated_too(app, make, login):
-    from toolkit.workshops import operations as workshops
+    from toolkit.workshops import service_choice
 
     territory = make.territory()
     workshop = make.live_workshop(territory, StepKind.SERVICE_PROPOSALS)
-    reason = workshops.propose_service(
+    reason = service_choice.propose_service(
         workshop.process,
         service=workshop.process.services[0],
         name="",

@@ -7,10 +7,11 @@ import re
 from sqlalchemy import func, select
 
 from toolkit.access import Role
+from toolkit.barriers import operations as barrier_operations
 from toolkit.barriers.models import Barrier, BarrierStatus
 from toolkit.extensions import db
 from toolkit.processes.models import Phase, Process, StepKind
-from toolkit.workshops import operations
+from toolkit.workshops import codes, operations, service_choice
 from toolkit.workshops.models import ServiceCandidate, Workshop, WorkshopState
 
 from .helpers import barrier_fields, join
@@ -51,6 +52,40 @@ def test_a_facilitator_creates_a_process_and_a_workshop_with_an_agenda(app, make
     ]
     assert (workshop.dots_per_participant, workshop.dots_per_service) == (4, 2)
     assert workshop.starts_at.hour == 15
+
+
+def test_a_planned_workshop_has_its_code_and_printing_its_poster_changes_nothing(app, make, login):
+    """The code is given when the workshop is planned, so the poster can be printed the day before; a GET never
+    writes (an older workshop without a code has no poster until it opens)."""
+    territory = make.territory("alpha")
+    client = login(make.user(Role.FACILITATOR, territory))
+    process = make.process(territory)
+    response = client.post(
+        f"/t/alpha/processes/{process.id}/workshops/new",
+        data={
+            "title": "Quali servizi?",
+            "phase": "services",
+            "dots_per_participant": "5",
+            "dots_per_service": "3",
+        },
+    )
+    assert response.status_code == 302
+    workshop = db.session.scalar(select(Workshop).where(Workshop.title == "Quali servizi?"))
+    assert workshop.state is WorkshopState.PLANNED
+    assert len(workshop.join_code) == codes.JOIN_CODE_LENGTH
+    cockpit = client.get(f"/t/alpha/workshops/{workshop.id}").get_data(as_text=True)
+    assert codes.format_code(workshop.join_code) in cockpit
+
+    workshop.join_code = None  # planned before codes were given at planning
+    db.session.commit()
+    revision = workshop.revision
+    assert client.get(f"/t/alpha/workshops/{workshop.id}/poster.pdf").status_code == 404
+    db.session.expire_all()
+    workshop = db.session.get(Workshop, workshop.id)
+    assert workshop.join_code is None and workshop.revision == revision
+    client.post(f"/t/alpha/workshops/{workshop.id}/open")
+    db.session.expire_all()
+    assert len(db.session.get(Workshop, workshop.id).join_code) == codes.JOIN_CODE_LENGTH
 
 
 def test_a_new_workshop_starts_with_the_steps_of_its_phase_ticked(app, make, login):
@@ -100,7 +135,7 @@ def test_the_cockpit_runs_the_room(app, make, login):
     first = workshop.current_step
     assert first == workshop.steps[0]
     page = client.get(base).get_data(as_text=True)
-    assert operations.format_code(workshop.join_code) in page
+    assert codes.format_code(workshop.join_code) in page
     client.post(f"{base}/next")
     assert workshop.current_step == workshop.steps[1]
     minutes_before = workshop.current_step.ends_at
@@ -143,7 +178,7 @@ def test_moderation_keeps_hides_merges_and_recategorises(app, make, login):
     client.post(f"{base}/{duplicate.id}/merge", data={"into": str(first.id)})
     assert duplicate.status is BarrierStatus.MERGED and duplicate.merged_into_id == first.id
     assert {s.participant_id for s in first.supports} == {duplicate.participant_id}
-    assert operations.evidence_count(first) == 2
+    assert barrier_operations.evidence_count(first) == 2
     client.post(
         f"{base}/{first.id}/categories", data={"categories": [str(categories[2].id), str(categories[5].id)]}
     )
@@ -162,7 +197,7 @@ def test_merging_candidates_moves_reasons_and_dots(app, make, login):
     services = make.services_of(territory)
     phone = join(app.test_client(), workshop)
     for name in ("Anagrafe", "anagrafe comunale"):
-        operations.propose_service(
+        service_choice.propose_service(
             workshop.process,
             service=None,
             name=name,
@@ -171,7 +206,7 @@ def test_merging_candidates_moves_reasons_and_dots(app, make, login):
             submission_key=None,
             workshop=workshop,
         )
-    operations.propose_service(
+    service_choice.propose_service(
         workshop.process,
         service=services[3],
         name="",
@@ -192,7 +227,7 @@ def test_merging_candidates_moves_reasons_and_dots(app, make, login):
     assert response.status_code == 302
     assert second.merged_into_id == first.id
     assert len(first.reasons) == 2
-    ranking = operations.ranking(workshop.process)
+    ranking = service_choice.ranking(workshop.process)
     assert [(r.candidate.id, r.dots) for r in ranking] == [(first.id, 4), (third.id, 0)]
     client.post(f"/t/alpha/workshops/{workshop.id}/candidates/{first.id}/catalogue")
     assert first.service is not None and first.service.name == {"it": "Anagrafe"}
@@ -250,7 +285,7 @@ def test_an_association_sends_input_and_follows_its_status(app, make, login):
     assert client.post(url, data=data).status_code == 302
     barrier = db.session.scalar(select(Barrier))
     assert barrier.organisation_id == organisation.id and barrier.workshop_id is None
-    operations.moderate_barrier(barrier, BarrierStatus.HIDDEN, "Già segnalato")
+    barrier_operations.moderate_barrier(barrier, BarrierStatus.HIDDEN, "Già segnalato")
     db.session.commit()
     page = client.get(url).get_data(as_text=True)
     assert "Mancano mediatori" in page and "Già segnalato" in page
@@ -270,7 +305,7 @@ def test_the_poster_and_the_paper_form_are_pdfs_to_print(app, make, login, tmp_p
     text = subprocess.run(
         ["pdftotext", str(tmp_path / "poster.pdf"), "-"], capture_output=True, text=True
     ).stdout
-    assert operations.format_code(workshop.join_code) in text
+    assert codes.format_code(workshop.join_code) in text
     assert f"/w/{workshop.join_code}" in text
     paper = client.get(f"/t/alpha/processes/{workshop.process_id}/paper-form-uk.pdf")
     assert paper.status_code == 200 and paper.mimetype == "application/pdf"

@@ -8,7 +8,7 @@ from toolkit.barriers import models as barrier_models
 from toolkit.barriers.models import Barrier, BarrierStatus
 from toolkit.extensions import db
 from toolkit.processes.models import StepKind
-from toolkit.workshops import operations
+from toolkit.workshops import codes, operations, service_choice
 from toolkit.workshops.models import DotVote, Participant, ServiceCandidate
 
 from .helpers import barrier_fields, join
@@ -224,7 +224,7 @@ def test_proposals_gather_on_one_candidate_and_dots_respect_the_limits(app, clie
 
     other = join(app.test_client(), workshop)
     other.post(url, data={f"dots-{first.id}": "1"})
-    ranking = operations.ranking(workshop.process)
+    ranking = service_choice.ranking(workshop.process)
     assert [(r.rank, r.candidate.id, r.dots, r.tied) for r in ranking] == [
         (1, first.id, 2, True),
         (1, second.id, 2, True),
@@ -256,14 +256,14 @@ def test_a_poll_answered_while_the_room_moves_on_never_keeps_the_phone_behind(ap
     from flask import g
 
     from toolkit.access import ALL_TERRITORIES
-    from toolkit.workshops import live
+    from toolkit.workshops import phones
 
     workshop = make.live_workshop(make.territory())
     join(client, workshop)
     url = f"/w/{workshop.join_code}/live"
     etag = client.get(url).headers["ETag"]
     workshop_id = workshop.id
-    real = live.current_participant
+    real = phones.current_participant
 
     def meanwhile(polled):
         participant = real(polled)
@@ -274,9 +274,9 @@ def test_a_poll_answered_while_the_room_moves_on_never_keeps_the_phone_behind(ap
             db.session.commit()
         return participant
 
-    monkeypatch.setattr(live, "current_participant", meanwhile)
+    monkeypatch.setattr(phones, "current_participant", meanwhile)
     answer = client.get(url, headers={"If-None-Match": etag})
-    monkeypatch.setattr(live, "current_participant", real)
+    monkeypatch.setattr(phones, "current_participant", real)
     db.session.expire_all()
     moved_to = db.session.get(type(workshop), workshop_id).current_step_id
     if answer.status_code == 200 and answer.json["step"] != moved_to:
@@ -294,8 +294,8 @@ def test_the_return_code_brings_back_ones_own_contributions(app, client, make):
     client.post(f"/w/{workshop.join_code}/barriers", data=data)
     page = client.post(f"/w/{workshop.join_code}/return-code").get_data(as_text=True)
     code = page.split('class="return-code" dir="ltr"><strong>', 1)[1].split("<", 1)[0]
-    assert len(operations.normalise_code(code)) == operations.RETURN_CODE_LENGTH
-    assert operations.normalise_code(code) not in str(
+    assert len(codes.normalise_code(code)) == codes.RETURN_CODE_LENGTH
+    assert codes.normalise_code(code) not in str(
         db.session.scalar(select(Participant.return_code_digest))
     )
     operations.close_workshop(workshop)

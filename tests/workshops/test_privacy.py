@@ -9,7 +9,7 @@ from sqlalchemy import inspect, text
 from toolkit.extensions import db
 from toolkit.privacy import RedactRequestLines
 from toolkit.processes.models import StepKind
-from toolkit.workshops import operations
+from toolkit.workshops import operations, service_choice
 
 from .helpers import barrier_fields, join
 
@@ -33,7 +33,7 @@ def test_no_table_and_no_log_line_keeps_the_address_or_the_browser(app, make, ca
     )
     operations.go_to_step(workshop, 1)
     db.session.commit()
-    candidate = operations.candidates(workshop.process)[0]
+    candidate = service_choice.candidates(workshop.process)[0]
     assert phone.post(f"/w/{code}/votes", data={f"dots-{candidate.id}": "2"}).status_code == 302
     operations.go_to_step(workshop, 1)
     db.session.commit()

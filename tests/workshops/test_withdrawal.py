@@ -226,12 +226,12 @@ def test_an_association_withdraws_its_own_barrier_only(app, make, login):
 
 
 def test_withdrawing_a_merged_barrier_takes_its_story_from_the_barrier_kept(app, client, make):
-    from toolkit.workshops import operations
+    from toolkit.barriers import operations as barrier_operations
 
     _territory, workshop, barrier, _story = _barrier_with_story(app, client, make)
     kept = db.session.get(Barrier, make.contributions(workshop)["barrier_id"])
     kept.service_id = barrier.service_id
-    operations.merge_barriers(barrier, kept)
+    barrier_operations.merge_barriers(barrier, kept)
     db.session.commit()
     assert [t.text for t in kept.testimonies] == [STORY]
 

@@ -1,11 +1,14 @@
-"""Forms for logging in, passwords and the person's own account."""
+"""Forms for logging in, passwords, the person's own account, and the people of a territory or a network."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from ..forms import BaseForm, required_text
+from ..access import Role
+from ..content import named_choices
+from ..forms import BaseForm, CheckboxListField, coerce_id, required_text
 from ..i18n import LANGUAGES, language_choices
+from ..territories.labels import ROLE_NAMES
 
 #: Shortest password accepted; long passphrases are encouraged, not complex rules.
 MIN_PASSWORD = 10
@@ -123,3 +126,34 @@ class TerritorySecurityForm(BaseForm):
             "set it up at their next page."
         ),
     )
+
+
+class NetworkCoordinatorForm(BaseForm):
+    email = email_field()
+    name = required_text(_l("Name"), max_length=120)
+
+
+class PersonRolesForm(BaseForm):
+    roles = CheckboxListField(_l("Roles in this territory"))
+    organisation = SelectField(_l("Organisation"), coerce=coerce_id, validators=[Optional()])
+
+    def __init__(self, *args, organisations=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.roles.choices = [
+            (role.value, ROLE_NAMES[role]) for role in Role if role is not Role.NETWORK_COORDINATOR
+        ]
+        self.organisation.choices = named_choices(organisations, _l("None"))
+
+
+class InvitationForm(PersonRolesForm):
+    email = email_field()
+    name = required_text(_l("Name"), max_length=120)
+    locale = SelectField(_l("Language of the invitation"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.locale.choices = language_choices()
+
+    def validate_roles(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose at least one role."))

@@ -19,9 +19,10 @@ from sqlalchemy.exc import OperationalError
 
 from ..access import Rule, access, form_page
 from ..database import is_busy_error
-from ..extensions import csrf, db, limiter
+from ..extensions import db, limiter
 from ..forms import render_form, saving
 from ..mail import mail_configured
+from ..qr import qr_data_uri
 from ..web import safe_next
 from . import operations, sessions, throttling, two_factor
 from .commands import turn_off_two_factor
@@ -264,21 +265,13 @@ def two_factor_status():
     )
 
 
-def _refuse_forged() -> None:
-    if request.method == "POST":
-        csrf.protect()
-
-
 @bp.route("/account/two-factor/set-up", methods=["GET", "POST"])
 @access(Rule.USER)
 @form_page
 def two_factor_setup():
     """Show a new secret (text and QR code) and turn the second factor on with a code of the app."""
-    from ..workshops.cockpit import qr_data_uri
-
     user = current_user._get_current_object()
     if user.has_two_factor:
-        _refuse_forged()  # nothing to do, but a POST without its token is refused as such
         return redirect(url_for("accounts.two_factor_status"))
     secret = two_factor.setup_secret(user)
     form = TwoFactorSetupForm()
@@ -322,7 +315,6 @@ def _password_is_right(user, form) -> bool:
 def two_factor_off():
     user = current_user._get_current_object()
     if not user.has_two_factor:
-        _refuse_forged()  # nothing to do, but a POST without its token is refused as such
         return redirect(url_for("accounts.two_factor_status"))
     required = two_factor.is_required(user)
     form = TwoFactorOffForm()
@@ -348,7 +340,6 @@ def recovery_codes():
     """New recovery codes (the old ones stop working), shown once."""
     user = current_user._get_current_object()
     if not user.has_two_factor:
-        _refuse_forged()  # nothing to do, but a POST without its token is refused as such
         return redirect(url_for("accounts.two_factor_status"))
     form = RecoveryCodesForm()
     if form.validate_on_submit() and _password_is_right(user, form):

@@ -137,7 +137,7 @@ def _pages() -> dict[str, tuple[type, str | None, str, str]]:
     from ..workshops.models import Workshop
 
     return {
-        "Process": (Process, "title", "processes.process", "process_id"),
+        "Process": (Process, "title", "main.process", "process_id"),
         "Workshop": (Workshop, "title", "workshops.cockpit", "workshop_id"),
         "Recommendation": (Recommendation, "title", "recommendations.recommendation", "recommendation_id"),
         "Organisation": (Organisation, "name", "territories.edit_organisation", "organisation_id"),
@@ -198,7 +198,7 @@ def _row(entry: AuditEntry, users, territories, found, pages) -> Row:
         url = url_for(endpoint, territory_slug=territory.slug, **{argument: entry.target_id})
     elif entry.target_type == "Territory" and entry.target_id in territories:
         name = territories[entry.target_id].name
-        url = url_for("territories.dashboard", territory_slug=territories[entry.target_id].slug)
+        url = url_for("main.territory_dashboard", territory_slug=territories[entry.target_id].slug)
     return Row(
         entry=entry,
         who=who,

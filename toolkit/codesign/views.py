@@ -17,21 +17,30 @@ from ..access import Permission, access, form_page
 from ..barriers.labels import FREQUENCIES, SEVERITIES
 from ..barriers.models import Barrier
 from ..content import localize
-from ..extensions import csrf, db
+from ..extensions import db
 from ..forms import form_status, render_form, saving
+from ..ownership import (
+    PROPOSAL_RULES_READ,
+    assessable_service_or_403,
+    assessable_services,
+    editable_proposal_or_403,
+    may_edit_proposal,
+    readable_proposal_or_404,
+)
 from ..processes.models import Process, StepKind
+from ..services.catalogue import catalogue
 from ..territories.models import Organisation
 from ..translating.display import reading
 from ..web import language_names
 from ..workshops.forms import HideForm
-from ..workshops.live import catalogue
 from ..workshops.models import Workshop, WorkshopStep
-from ..workshops.operations import bump, lock_room
-from . import operations
+from ..workshops.room import bump, lock_room
+from . import operations, prioritisation
 from .editing import EditOutcome, save_edit, start_editing, store_once
 from .forms import FeasibilityForm, ProposalForm
 from .labels import FEASIBILITY
 from .models import Feasibility, FeasibilityAssessment, Proposal, ProposalStatus
+from .synthesis import synthesis as synthesis_of
 
 bp = Blueprint("codesign", __name__, url_prefix="/t/<territory_slug>")
 
@@ -40,15 +49,12 @@ def _process(process_id: int) -> Process:
     return db.get_or_404(Process, process_id, options=[selectinload(Process.services)])
 
 
+#: What a proposal's page shows besides what the access rules read: its feasibility history.
+WITH_ASSESSMENTS = selectinload(Proposal.assessments).selectinload(FeasibilityAssessment.service)
+
+
 def _proposal(proposal_id: int) -> Proposal:
-    return db.get_or_404(
-        Proposal,
-        proposal_id,
-        options=[
-            selectinload(Proposal.barriers).selectinload(Barrier.service),
-            selectinload(Proposal.assessments).selectinload(FeasibilityAssessment.service),
-        ],
-    )
+    return db.get_or_404(Proposal, proposal_id, options=[*PROPOSAL_RULES_READ, WITH_ASSESSMENTS])
 
 
 # --- proposals ---------------------------------------------------------------------------------------------
@@ -75,13 +81,6 @@ def proposals(process_id: int):
 def _visible_unless_moderating() -> tuple:
     """Hidden and withdrawn proposals are listed for the facilitators who moderate them, not for everyone."""
     return () if Permission.RUN_WORKSHOPS in g.permissions else (Proposal.status == ProposalStatus.NEW,)
-
-
-def _readable(item: Proposal) -> Proposal:
-    """A hidden or withdrawn proposal opens for facilitators and for the people who may edit it."""
-    if not item.is_visible and not operations.may_edit(current_user, g.permissions, item):
-        abort(404)
-    return item
 
 
 def _proposal_form(process: Process, **kwargs) -> ProposalForm:
@@ -133,7 +132,7 @@ def type_in_proposal(workshop_id: int):
 @access(Permission.VIEW_PROCESSES)
 def proposal(proposal_id: int):
     """One proposal: what it changes, the barriers behind it, the feasibility history, and the form to add to it."""
-    item = _readable(_proposal(proposal_id))
+    item = readable_proposal_or_404(proposal_id, WITH_ASSESSMENTS)
     return _proposal_page(item, _feasibility_form(item, formdata=None))
 
 
@@ -143,13 +142,13 @@ def _proposal_page(item: Proposal, form: FeasibilityForm | None, status: int = 2
         proposal=item,
         process=item.process,
         form=form,
-        may_edit=operations.may_edit(current_user, g.permissions, item),
+        may_edit=may_edit_proposal(current_user, g.permissions, item),
         hide_form=HideForm(formdata=None),
     ), status
 
 
 def _feasibility_form(item: Proposal, **kwargs) -> FeasibilityForm | None:
-    services = operations.assessable_services(item, current_user, g.permissions)
+    services = assessable_services(current_user, g.permissions, item)
     if not services:
         return None
     on_behalf = Permission.RUN_WORKSHOPS in g.permissions
@@ -168,13 +167,8 @@ def _feasibility_form(item: Proposal, **kwargs) -> FeasibilityForm | None:
 def record_feasibility(proposal_id: int):
     """Operators say what their service can do about a proposal; facilitators may write it for them."""
     item = _proposal(proposal_id)
+    assessable_service_or_403(item, request.form.get("service", type=int))
     form = _feasibility_form(item)
-    if form is None or (
-        request.form.get("service", type=int) not in {choice for choice, _label in form.service.choices}
-    ):
-        csrf.protect()  # a forged request is refused as such, whoever sends it
-        page = render_template("codesign/not_your_service.html", proposal=item, process=item.process)
-        return page, 403
     if form.validate_on_submit():
         with saving(form) as outcome:
             operations.record_feasibility(
@@ -203,9 +197,7 @@ def record_feasibility(proposal_id: int):
 def edit_proposal(proposal_id: int):
     """Several people edit a proposal together: an edit made on an older version is refused, and both versions
     are shown, instead of one silently overwriting the other."""
-    item = _proposal(proposal_id)
-    if not operations.may_edit(current_user, g.permissions, item):
-        abort(403)
+    item = editable_proposal_or_403(proposal_id)
     form = _proposal_form(item.process, obj=item)
     start_editing(form, item)
     edit = EditOutcome()
@@ -253,7 +245,7 @@ def reopen_vote(workshop_id: int, step_id: int):
     if workshop.current_step_id != step.id or not workshop.is_open:
         flash(_("Go to this step first: a vote can be open only on the room's current step."), "error")
     else:
-        operations.reopen(step)
+        prioritisation.reopen(step)
         bump(workshop, step=True)
         db.session.commit()
         flash(_("The vote is open again."), "success")
@@ -268,7 +260,7 @@ def reopen_vote(workshop_id: int, step_id: int):
 def synthesis(process_id: int):
     """Per service: barriers, the proposals answering them, feasibility and priority; unanswered barriers flagged."""
     process = _process(process_id)
-    sections, votes = operations.synthesis(process)
+    sections, votes = synthesis_of(process)
     return render_template(
         "codesign/synthesis.html",
         process=process,
@@ -294,7 +286,7 @@ def synthesis_csv(process_id: int):
     """The synthesis for the steering group: one row per barrier and proposal answering it (a barrier no
     proposal answers has one row, flagged)."""
     process = _process(process_id)
-    sections, _votes = operations.synthesis(process)
+    sections, _votes = synthesis_of(process)
     reader = str(get_locale())
     translated = _("Reviewed translation into %(language)s", language=language_names([reader]))
     buffer = io.StringIO()

@@ -496,7 +496,7 @@ def _agendas(territory, workshops) -> None:
 
 def _service_choices(process, workshop, participants, service) -> None:
     """Services the room proposed, with reasons in several languages, and the dots placed on them."""
-    from ..workshops import operations as live
+    from ..workshops import service_choice as live
     from ..workshops.models import DotVote
 
     reasons = (

@@ -1,14 +1,25 @@
-"""Home page, dashboard and language switcher."""
+"""The home pages, each gathering what several features hold: the site's (the dashboard), a network's, a
+territory's and a process's; and the language switcher."""
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, redirect, render_template, request
-from flask_login import current_user
+from collections import defaultdict
 
-from ..access import Role, Rule, access
+from flask import Blueprint, g, make_response, redirect, render_template, request
+from flask_login import current_user
+from sqlalchemy import func
+from sqlalchemy.orm import selectinload
+
+from ..access import Permission, Role, Rule, access
+from ..accounts.models import RoleAssignment
+from ..barriers.models import Barrier, BarrierStatus
 from ..extensions import db
 from ..i18n import LANGUAGE_COOKIE, LANGUAGES
-from ..territories.models import Network, Territory
+from ..processes.models import Process
+from ..recommendations import issuing
+from ..services.models import BarrierCategory, Service
+from ..territories.models import Network, Organisation, Territory
+from ..translating import operations as translating
 from ..web import safe_next
 
 bp = Blueprint("main", __name__)
@@ -33,6 +44,78 @@ def index():
             key=lambda n: n.name,
         )
     return render_template("main/dashboard.html", territories=territories, networks=networks)
+
+
+@bp.get("/n/<network_slug>/")
+@access(Rule.NETWORK)
+def network_overview():
+    """The territories of a network side by side."""
+    territory_ids = [t.id for t in g.network.territories]
+    services = dict(
+        db.session.execute(
+            db.select(Service.territory_id, func.count())
+            .where(Service.archived_at.is_(None), Service.territory_id.in_(territory_ids))
+            .group_by(Service.territory_id)
+        ).all()
+    )
+    organisations = dict(
+        db.session.execute(
+            db.select(Organisation.territory_id, func.count())
+            .where(Organisation.territory_id.in_(territory_ids))
+            .group_by(Organisation.territory_id)
+        ).all()
+    )
+    return render_template("main/network.html", services=services, organisations=organisations)
+
+
+@bp.get("/t/<territory_slug>/")
+@access(Permission.VIEW_TERRITORY)
+def territory_dashboard():
+    """A territory at a glance: how many services, barrier categories, organisations and people it has."""
+    counts = {
+        "services": db.session.scalar(
+            db.select(func.count()).select_from(Service).where(Service.archived_at.is_(None))
+        ),
+        "categories": db.session.scalar(
+            db.select(func.count()).select_from(BarrierCategory).where(BarrierCategory.archived_at.is_(None))
+        ),
+        "organisations": db.session.scalar(
+            db.select(func.count()).select_from(Organisation).where(Organisation.archived_at.is_(None))
+        ),
+        "people": db.session.scalar(
+            db.select(func.count(func.distinct(RoleAssignment.user_id))).where(
+                RoleAssignment.territory_id == g.territory.id
+            )
+        ),
+    }
+    my_roles = current_user.roles_in(g.territory)
+    return render_template("main/territory.html", counts=counts, my_roles=my_roles)
+
+
+@bp.get("/t/<territory_slug>/processes/<int:process_id>")
+@access(Permission.VIEW_PROCESSES)
+def process(process_id: int):
+    """A process: its workshops, its services, the evidence gathered per service, how far its translation is,
+    and the documents last issued."""
+    item = db.get_or_404(
+        Process, process_id, options=[selectinload(Process.workshops), selectinload(Process.services)]
+    )
+    barriers = db.session.scalars(
+        db.select(Barrier)
+        .where(Barrier.process_id == item.id, Barrier.status.in_(BarrierStatus.visible()))
+        .options(selectinload(Barrier.categories), selectinload(Barrier.testimonies))
+        .order_by(Barrier.created_at, Barrier.id)
+    ).all()
+    by_service = defaultdict(list)
+    for barrier in barriers:
+        by_service[barrier.service_id].append(barrier)
+    return render_template(
+        "main/process.html",
+        process=item,
+        barriers_by_service=by_service,
+        translation_counts=translating.counts(item),
+        latest_issue=issuing.latest(item),
+    )
 
 
 @bp.post("/language")

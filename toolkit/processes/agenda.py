@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from .. import audit, catalogues
+from .. import archivable, audit
 from ..access import Permission, access, form_page
 from ..extensions import db
 from ..forms import BaseForm, WholeNumberField, render_form, saving, translated_long_text, translated_text
@@ -47,18 +47,18 @@ class StepTemplateForm(BaseForm):
 
 def save_step(step: StepTemplate, **fields) -> StepTemplate:
     """Create or update a step template; a new one goes to the end of the list."""
-    created = catalogues.save(step, fields)
+    created = archivable.save(step, fields)
     audit.record("step_template.created" if created else "step_template.updated", step)
     return step
 
 
 def set_step_archived(step: StepTemplate, archived: bool) -> None:
     """Stop offering a step for new agendas (agendas built from it keep their steps), or offer it again."""
-    catalogues.set_archived(step, archived)
+    archivable.set_archived(step, archived)
     audit.record("step_template.archived" if archived else "step_template.restored", step)
 
 
-ARCHIVE_BUTTON = catalogues.ArchiveButton(
+ARCHIVE_BUTTON = archivable.ArchiveButton(
     set_step_archived, _l("The step is withdrawn."), _l("The step is back in use.")
 )
 
@@ -82,7 +82,7 @@ def steps():
 @access(Permission.MANAGE_CATALOGUE)
 @form_page
 def edit_step(step_id: int | None = None):
-    step = catalogues.entry_or_new(StepTemplate, step_id, minutes=15)
+    step = archivable.entry_or_new(StepTemplate, step_id, minutes=15)
     form = StepTemplateForm(obj=step)
     if form.validate_on_submit():
         with saving(form) as outcome:

@@ -37,5 +37,5 @@ def edit_process(process_id: int | None = None):
             )
         if outcome.saved:
             flash(_("The process is saved."), "success")
-            return redirect(url_for("processes.process", process_id=process.id))
+            return redirect(url_for("main.process", process_id=process.id))
     return render_form("processes/form.html", form, process=process)

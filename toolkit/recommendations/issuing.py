@@ -110,17 +110,6 @@ def finish(job: IssueJob, state: IssueState, failure: str | None = None) -> None
     job.finished_at = now()
 
 
-def versions(process: Process) -> list[DocumentIssue]:
-    """The issued versions of ``process``, the latest first."""
-    return list(
-        db.session.scalars(
-            select(DocumentIssue)
-            .where(DocumentIssue.process_id == process.id)
-            .order_by(DocumentIssue.number.desc())
-        )
-    )
-
-
 def latest(process: Process) -> DocumentIssue | None:
     """The latest issued version of ``process``, with its documents."""
     return db.session.scalar(

@@ -13,9 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from ..access import Permission, Rule, access, form_page
 from ..extensions import db
 from ..forms import form_status, saving
+from ..ownership import organisation_spoken_for, own_organisation_or_403
 from ..processes.models import Process
 from ..territories.models import Organisation, OrganisationKind
-from ..workshops.live import _participant_or_join, _workshop
+from ..workshops.models import Participant, Workshop
+from ..workshops.phones import participant_required
 from . import operations
 from .forms import CommentForm, ReviewRoundForm
 from .models import Recommendation
@@ -51,14 +53,9 @@ def review_round(process_id: int):
 REVIEWING_KINDS = (OrganisationKind.ASSOCIATION, OrganisationKind.THIRD_SECTOR)
 
 
-def _organisation(required: bool = True) -> Organisation | None:
-    """The association the member reviews for; a person without one cannot speak for any."""
-    organisation = current_user.organisation_in(g.territory)
-    if organisation is not None and organisation.kind not in REVIEWING_KINDS:
-        organisation = None
-    if organisation is None and required:
-        abort(403)
-    return organisation
+def _organisation() -> Organisation:
+    """The association the member reviews for; a person who speaks for none is refused."""
+    return own_organisation_or_403(kinds=REVIEWING_KINDS)
 
 
 def _pages(process: Process, *, comment_forms=None, status: int = 200, template: str, **context):
@@ -109,7 +106,9 @@ def organisation_comment(recommendation_id: int):
     form = CommentForm()
     # The token first, whoever sends it: an expired page gives the words back before anything else is asked.
     expired = form.is_submitted() and not form.validate() and form.token_refused
-    organisation = _organisation(required=not expired)
+    organisation = (
+        organisation_spoken_for(current_user, g.territory, REVIEWING_KINDS) if expired else _organisation()
+    )
     if not expired and _comment(form, recommendation, organisation=organisation, author_id=current_user.id):
         return redirect(
             url_for("review.organisation_review", process_id=recommendation.process_id)
@@ -129,12 +128,9 @@ def organisation_comment(recommendation_id: int):
 
 @bp.get("/w/<workshop_code>/review")
 @access(Rule.PARTICIPANT)
-def participant_review(workshop_code=None):
+@participant_required
+def participant_review(workshop: Workshop, participant: Participant):
     """The drafts of the process this participant took part in, in their language."""
-    participant, answer = _participant_or_join()
-    if answer is not None:
-        return answer
-    workshop = _workshop()
     if workshop.process.review_until is None:
         abort(404)  # drafts are read by participants only once the facilitator opens them for review
     return _pages(
@@ -147,11 +143,8 @@ def participant_review(workshop_code=None):
 
 @bp.post("/w/<workshop_code>/recommendations/<int:recommendation_id>/endorse")
 @access(Rule.PARTICIPANT)
-def participant_endorse(recommendation_id: int):
-    participant, answer = _participant_or_join()
-    if answer is not None:
-        return answer
-    workshop = _workshop()
+@participant_required
+def participant_endorse(recommendation_id: int, workshop: Workshop, participant: Participant):
     recommendation = _recommendation_under_review(recommendation_id, workshop.process_id)
     _endorse(recommendation, participant=participant)
     return redirect(url_for("review.participant_review") + f"#recommendation-{recommendation.id}")
@@ -160,11 +153,8 @@ def participant_endorse(recommendation_id: int):
 @bp.post("/w/<workshop_code>/recommendations/<int:recommendation_id>/comments")
 @access(Rule.PARTICIPANT)
 @form_page
-def participant_comment(recommendation_id: int):
-    participant, answer = _participant_or_join()
-    if answer is not None:
-        return answer
-    workshop = _workshop()
+@participant_required
+def participant_comment(recommendation_id: int, workshop: Workshop, participant: Participant):
     recommendation = _recommendation_under_review(recommendation_id, workshop.process_id)
     form = CommentForm()
     if _comment(form, recommendation, participant=participant):

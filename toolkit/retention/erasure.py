@@ -93,6 +93,6 @@ def erase_participant(participant: Participant) -> dict[str, int]:
     participant.return_code_digest = None
     workshop = participant.workshop
     audit.record("participant.erased", workshop, **counts, quotes_removed=quotes)
-    from ..codesign.operations import bump_process
+    from ..workshops.room import bump_process
 
     bump_process(workshop.process_id)

@@ -21,8 +21,6 @@ from ..workshops.models import Participant, ServiceCandidate, ServiceProposal, W
 from .common import aware, delete_testimonies, first_issue_holding, gone, now, owned_by, process_issues
 from .withdrawal import erase_barrier_words, erase_proposal_words, erase_service_reasons
 
-#: Months a territory keeps participants' data after a process ends, unless its coordinators choose otherwise.
-DEFAULT_RETENTION_MONTHS = 24
 #: The shortest and longest retention periods a coordinator may choose.
 RETENTION_RANGE = (1, 120)
 

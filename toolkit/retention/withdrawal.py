@@ -67,7 +67,7 @@ def withdraw_barrier(barrier: Barrier) -> dict[str, int]:
 
 def withdraw_proposal(proposal: Proposal) -> dict[str, int]:
     """The author withdraws a proposal: nobody sees it any more, and its words are erased."""
-    from ..codesign.operations import bump_process
+    from ..workshops.room import bump_process
 
     proposal.status = ProposalStatus.WITHDRAWN
     proposal.updated_at = now()

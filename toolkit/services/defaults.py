@@ -1,4 +1,5 @@
-"""The default services catalogue and barrier taxonomy that every new territory starts with.
+"""The default services catalogue (with the organisations that own the services) and barrier taxonomy that every
+new territory starts with, and the steps of its agenda (given by :mod:`toolkit.processes.defaults`).
 
 Names are those residents and offices use in Italy; each text comes in the ten interface languages
 (``default_catalogue.json``), and coordinators edit them freely.
@@ -10,8 +11,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..territories.models import OrganisationKind
-from .models import AccessDimension, GovernmentLevel, Sector
+from ..extensions import db
+from ..territories.models import Organisation, OrganisationKind, Territory
+from ..territories.operations import territory_created
+from .models import AccessDimension, BarrierCategory, GovernmentLevel, Sector, Service
 
 CATALOGUE_FILE = Path(__file__).with_name("default_catalogue.json")
 
@@ -86,8 +89,42 @@ def _load():
         for item in data["categories"]
     )
     steps = tuple(DefaultStep(**item) for item in data["agenda_steps"])
-    return services, categories, data["consent_text"], steps
+    return services, categories, steps
 
 
-#: Services, barrier categories, the participants' consent text and the agenda steps of a new territory.
-SERVICES, CATEGORIES, CONSENT_TEXT, AGENDA_STEPS = _load()
+#: Services, barrier categories and the agenda steps of a new territory.
+SERVICES, CATEGORIES, AGENDA_STEPS = _load()
+
+
+@territory_created.connect
+def give_default_catalogue(territory: Territory) -> None:
+    """A new territory's services, the organisations that own them, and its barrier categories."""
+    owners = {}
+    for owner in OWNERS:
+        organisation = Organisation(territory_id=territory.id, name=owner.name, kind=owner.kind)
+        db.session.add(organisation)
+        owners[owner.key] = organisation
+    db.session.flush()
+    for item in SERVICES:
+        db.session.add(
+            Service(
+                territory_id=territory.id,
+                name=dict(item.name),
+                description=dict(item.description),
+                sector=item.sector,
+                level=item.level,
+                owner_id=owners[item.owner].id,
+                languages=["it"],
+                documents_needed=dict(item.documents_needed),
+            )
+        )
+    for position, category in enumerate(CATEGORIES, start=1):
+        db.session.add(
+            BarrierCategory(
+                territory_id=territory.id,
+                position=position,
+                name=dict(category.name),
+                description=dict(category.description),
+                dimension=category.dimension,
+            )
+        )

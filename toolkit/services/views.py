@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from .. import archivable
 from ..access import Permission, access, form_page
 from ..content import localize, matches
 from ..extensions import db
@@ -15,6 +17,15 @@ from .forms import CategoryForm, ServiceForm
 from .models import AccessDimension, BarrierCategory, GovernmentLevel, Sector, Service
 
 bp = Blueprint("services", __name__, url_prefix="/t/<territory_slug>")
+
+SERVICE_ARCHIVE_BUTTON = archivable.ArchiveButton(
+    operations.set_service_archived,
+    _l("The service is archived."),
+    _l("The service is back in the catalogue."),
+)
+CATEGORY_ARCHIVE_BUTTON = archivable.ArchiveButton(
+    operations.set_category_archived, _l("The category is withdrawn."), _l("The category is back in use.")
+)
 
 
 def _owners():
@@ -47,14 +58,20 @@ def service(service_id: int):
     return render_template("services/detail.html", service=db.get_or_404(Service, service_id))
 
 
+@bp.post("/services/<int:service_id>/archive")
+@access(Permission.MANAGE_CATALOGUE)
+def archive_service(service_id: int):
+    """Archive an active service, or bring back an archived one."""
+    then = url_for("services.service", service_id=service_id)
+    return SERVICE_ARCHIVE_BUTTON.press(db.get_or_404(Service, service_id), then)
+
+
 @bp.route("/services/new", methods=["GET", "POST"])
 @bp.route("/services/<int:service_id>/edit", methods=["GET", "POST"])
 @access(Permission.MANAGE_CATALOGUE)
 @form_page
 def edit_service(service_id: int | None = None):
-    service = (
-        Service(territory_id=g.territory.id) if service_id is None else db.get_or_404(Service, service_id)
-    )
+    service = archivable.entry_or_new(Service, service_id)
     form = ServiceForm(obj=service, organisations=_owners())
     if not form.is_submitted():
         form.owner.data = service.owner_id or 0
@@ -79,18 +96,6 @@ def edit_service(service_id: int | None = None):
     return render_form("services/form.html", form, service=service)
 
 
-@bp.post("/services/<int:service_id>/archive")
-@access(Permission.MANAGE_CATALOGUE)
-def archive_service(service_id: int):
-    """Archive an active service, or bring back an archived one."""
-    service = db.get_or_404(Service, service_id)
-    archive = service.archived_at is None
-    operations.set_service_archived(service, archive)
-    db.session.commit()
-    flash(_("The service is archived.") if archive else _("The service is back in the catalogue."), "success")
-    return redirect(url_for("services.service", service_id=service.id))
-
-
 @bp.get("/categories/")
 @access(Permission.VIEW_TERRITORY)
 def categories():
@@ -98,16 +103,21 @@ def categories():
     return render_template("services/categories.html", categories=items)
 
 
+@bp.post("/categories/<int:category_id>/archive")
+@access(Permission.MANAGE_CATALOGUE)
+def archive_category(category_id: int):
+    """Withdraw a barrier category, or bring it back."""
+    return CATEGORY_ARCHIVE_BUTTON.press(
+        db.get_or_404(BarrierCategory, category_id), url_for("services.categories")
+    )
+
+
 @bp.route("/categories/new", methods=["GET", "POST"])
 @bp.route("/categories/<int:category_id>/edit", methods=["GET", "POST"])
 @access(Permission.MANAGE_CATALOGUE)
 @form_page
 def edit_category(category_id: int | None = None):
-    category = (
-        BarrierCategory(territory_id=g.territory.id, position=None)
-        if category_id is None
-        else db.get_or_404(BarrierCategory, category_id)
-    )
+    category = archivable.entry_or_new(BarrierCategory, category_id)
     form = CategoryForm(obj=category)
     if form.validate_on_submit():
         with saving(form) as outcome:
@@ -121,14 +131,3 @@ def edit_category(category_id: int | None = None):
             flash(_("The category is saved."), "success")
             return redirect(url_for("services.categories"))
     return render_form("services/category_form.html", form, category=category)
-
-
-@bp.post("/categories/<int:category_id>/archive")
-@access(Permission.MANAGE_CATALOGUE)
-def archive_category(category_id: int):
-    category = db.get_or_404(BarrierCategory, category_id)
-    archive = category.archived_at is None
-    operations.set_category_archived(category, archive)
-    db.session.commit()
-    flash(_("The category is withdrawn.") if archive else _("The category is back in use."), "success")
-    return redirect(url_for("services.categories"))

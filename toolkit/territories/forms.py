@@ -1,12 +1,9 @@
-"""Forms for territories, networks, organisations and the people of a territory."""
+"""Forms for territories, networks and organisations."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
-from wtforms.validators import DataRequired, Email, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Email, Regexp
 
-from ..access import Role
-from ..accounts.forms import email_field
-from ..content import named_choices
 from ..forms import (
     BaseForm,
     CheckboxListField,
@@ -17,7 +14,7 @@ from ..forms import (
     translated_long_text,
 )
 from ..i18n import language_choices
-from .labels import ORGANISATION_KINDS, ROLE_NAMES
+from .labels import ORGANISATION_KINDS
 from .models import OrganisationKind
 
 SLUG = Regexp(r"^[a-z0-9]+(?:-[a-z0-9]+)*$", message=_l("Use lower-case letters, digits and hyphens only."))
@@ -52,11 +49,6 @@ class NetworkForm(BaseForm):
         self.territories.choices = [(t.id, t.name) for t in territories]
 
 
-class NetworkCoordinatorForm(BaseForm):
-    email = email_field()
-    name = required_text(_l("Name"), max_length=120)
-
-
 class ConsentTextForm(BaseForm):
     consent_text = translated_long_text(
         _l("Consent text"),
@@ -80,29 +72,3 @@ class OrganisationForm(BaseForm):
         super().__init__(*args, **kwargs)
         self.kind.choices = [(kind.value, ORGANISATION_KINDS[kind]) for kind in OrganisationKind]
         self.contact_email.validators.append(Email(check_deliverability=False))
-
-
-class PersonRolesForm(BaseForm):
-    roles = CheckboxListField(_l("Roles in this territory"))
-    organisation = SelectField(_l("Organisation"), coerce=coerce_id, validators=[Optional()])
-
-    def __init__(self, *args, organisations=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.roles.choices = [
-            (role.value, ROLE_NAMES[role]) for role in Role if role is not Role.NETWORK_COORDINATOR
-        ]
-        self.organisation.choices = named_choices(organisations, _l("None"))
-
-
-class InvitationForm(PersonRolesForm):
-    email = email_field()
-    name = required_text(_l("Name"), max_length=120)
-    locale = SelectField(_l("Language of the invitation"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.locale.choices = language_choices()
-
-    def validate_roles(self, field):
-        if not field.data:
-            raise ValidationError(_l("Choose at least one role."))

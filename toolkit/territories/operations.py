@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from blinker import Namespace
 
-from .. import audit
+from .. import archivable, audit
 from ..extensions import db
-from ..processes.models import StepKind, StepTemplate
-from ..services import defaults
-from ..services.models import BarrierCategory, Service
+from . import defaults
 from .models import Network, Organisation, Territory
+
+signals = Namespace()
+#: Sent as ``territory_created.send(territory)`` when a territory is created (and flushed, so that it has its
+#: id): each feature that keeps a list per territory gives it what every territory starts with.
+territory_created = signals.signal("territory-created")
 
 
 def create_territory(slug: str, name: str, region: str = "", default_locale: str = "it") -> Territory:
-    """Create a territory with the default services catalogue, its owners and the barrier taxonomy."""
+    """Create a territory with the default consent text; through :data:`territory_created`, the features that
+    keep lists per territory give it theirs (the services catalogue with its owners, the barrier taxonomy, the
+    agenda's steps)."""
     territory = Territory(
         slug=slug,
         name=name,
@@ -23,46 +28,7 @@ def create_territory(slug: str, name: str, region: str = "", default_locale: str
     )
     db.session.add(territory)
     db.session.flush()
-    owners = {}
-    for owner in defaults.OWNERS:
-        organisation = Organisation(territory_id=territory.id, name=owner.name, kind=owner.kind)
-        db.session.add(organisation)
-        owners[owner.key] = organisation
-    db.session.flush()
-    for item in defaults.SERVICES:
-        db.session.add(
-            Service(
-                territory_id=territory.id,
-                name=dict(item.name),
-                description=dict(item.description),
-                sector=item.sector,
-                level=item.level,
-                owner_id=owners[item.owner].id,
-                languages=["it"],
-                documents_needed=dict(item.documents_needed),
-            )
-        )
-    for position, category in enumerate(defaults.CATEGORIES, start=1):
-        db.session.add(
-            BarrierCategory(
-                territory_id=territory.id,
-                position=position,
-                name=dict(category.name),
-                description=dict(category.description),
-                dimension=category.dimension,
-            )
-        )
-    for position, step in enumerate(defaults.AGENDA_STEPS, start=1):
-        db.session.add(
-            StepTemplate(
-                territory_id=territory.id,
-                position=position,
-                kind=StepKind(step.kind),
-                title=dict(step.title),
-                instructions=dict(step.instructions),
-                minutes=step.minutes,
-            )
-        )
+    territory_created.send(territory)
     audit.record("territory.created", territory, territory_id=territory.id)
     return territory
 
@@ -89,15 +55,12 @@ def set_consent_text(territory: Territory, texts: dict[str, str]) -> None:
 
 def save_organisation(organisation: Organisation, **fields) -> Organisation:
     """Create or update an organisation of a territory."""
-    is_new = organisation.id is None
-    for key, value in fields.items():
-        setattr(organisation, key, value)
-    db.session.add(organisation)
-    audit.record("organisation.created" if is_new else "organisation.updated", organisation)
+    created = archivable.save(organisation, fields)
+    audit.record("organisation.created" if created else "organisation.updated", organisation)
     return organisation
 
 
 def set_organisation_archived(organisation: Organisation, archived: bool) -> None:
     """Archive an organisation that no longer takes part, or bring it back."""
-    organisation.archived_at = datetime.now(UTC) if archived else None
+    archivable.set_archived(organisation, archived)
     audit.record("organisation.archived" if archived else "organisation.restored", organisation)

@@ -15,19 +15,20 @@ from ..extensions import db
 
 
 class SourceKind(enum.StrEnum):
-    """The kinds of text that are translated (see :mod:`toolkit.translating.sources`)."""
+    """The kinds of text that are translated (see :mod:`toolkit.translating.sources`), in the order the
+    translators' queue lists them."""
 
     BARRIER = "barrier"
     TESTIMONY = "testimony"
     PROPOSAL = "proposal"
-    STEP = "step"
     SERVICE_REASON = "service_reason"
+    STEP = "step"
     WORKSHOP = "workshop"
-    BARRIER_HIDDEN = "barrier_hidden"
-    PROPOSAL_HIDDEN = "proposal_hidden"
     RECOMMENDATION = "recommendation"
     QUOTE = "quote"
     COMMENT = "comment"
+    BARRIER_HIDDEN = "barrier_hidden"
+    PROPOSAL_HIDDEN = "proposal_hidden"
 
 
 class TranslationKind(enum.StrEnum):
@@ -81,13 +82,7 @@ class TextTranslation(TerritoryScoped, db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    translated_by: Mapped[User | None] = relationship(foreign_keys=[translated_by_id])
     reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
-
-    @property
-    def is_shown(self) -> bool:
-        """Whether it may stand in for the original: reviewed by a person and still matching it."""
-        return self.status is TranslationStatus.REVIEWED and not self.outdated
 
 
 class MachineRequestState(enum.StrEnum):

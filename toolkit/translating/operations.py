@@ -1,5 +1,6 @@
-"""What translating does to the database: the queue of a process, saving and reviewing translations, marking
-them outdated when the original changes, and the counts per language. Views commit; nothing here commits."""
+"""What translating does to the database: the queue of a process, saving and reviewing translations, and the
+counts per language (translations an edited original makes outdated: outdating.py). Views commit; nothing here
+commits."""
 
 from __future__ import annotations
 
@@ -9,15 +10,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, event, select, update
-from sqlalchemy.orm import Session, attributes
+from sqlalchemy import select
 
 from .. import audit
-from ..codesign.operations import bump_process
 from ..extensions import db
 from ..i18n import LANGUAGES
 from ..processes.models import Process
 from ..workshops.models import Participant, Workshop
+from ..workshops.room import bump_process
 from .models import (
     MachineRequest,
     MachineRequestState,
@@ -26,7 +26,7 @@ from .models import (
     TranslationKind,
     TranslationStatus,
 )
-from .sources import ALL_SOURCES_OF_MODEL, SOURCES, SOURCES_BY_MODEL, Source, visible_records
+from .sources import SOURCES, SOURCES_BY_MODEL, Source, visible_records
 
 
 def now() -> datetime:
@@ -344,52 +344,3 @@ def reviewed_translations(kind: SourceKind, records, language: str) -> dict[int,
         for translation in db.session.scalars(may_stand_in(kind, sorted(wanted), language))
         if translation.source_texts == source.texts(wanted[translation.source_id])
     }
-
-
-@event.listens_for(Session, "before_flush")
-def _follow_the_originals(session: Session, _context, _instances) -> None:
-    """An original whose words or language change makes its translations outdated, whichever view changed it;
-    an original deleted takes its translations and machine requests with it (nobody's words outlive them)."""
-    changed, deleted = defaultdict(set), defaultdict(set)
-    for record in session.dirty:
-        if record.id is None:
-            continue
-        state = attributes.instance_state(record)
-        for source in ALL_SOURCES_OF_MODEL.get(type(record), ()):
-            if any(state.attrs[name].history.has_changes() for name in source.watched_attributes):
-                changed[source.kind].add(record.id)
-    for record in session.deleted:
-        for source in ALL_SOURCES_OF_MODEL.get(type(record), ()):
-            deleted[source.kind].add(record.id)
-    translations, requests = TextTranslation.__table__, MachineRequest.__table__
-    for kind, ids in changed.items():
-        session.connection().execute(
-            update(translations)
-            .where(
-                translations.c.source_kind == kind.value,
-                translations.c.source_id.in_(ids),
-                translations.c.outdated.is_(False),
-            )
-            .values(outdated=True, version=translations.c.version + 1)
-        )
-        _outdate_loaded(session, kind, ids)
-    for kind, ids in deleted.items():
-        for table in (translations, requests):
-            session.connection().execute(
-                delete(table).where(table.c.source_kind == kind.value, table.c.source_id.in_(ids))
-            )
-
-
-def _outdate_loaded(session: Session, kind: SourceKind, ids: set[int]) -> None:
-    """Translations this session has loaded learn what the database now says of them."""
-    for key, translation in list(session.identity_map.items()):
-        if key[0] is not TextTranslation:
-            continue
-        loaded = attributes.instance_state(translation).dict  # read without loading what is expired
-        if (
-            loaded.get("source_kind") is kind
-            and loaded.get("source_id") in ids
-            and loaded.get("outdated") is False
-        ):
-            attributes.set_committed_value(translation, "outdated", True)
-            attributes.set_committed_value(translation, "version", loaded["version"] + 1)

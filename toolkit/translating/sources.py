@@ -2,9 +2,11 @@
 
 Barriers, testimonies and proposals, as their authors wrote them; and the steps of a workshop's agenda, whose
 title and instructions are written in the territory's language (and in any other the coordinator wrote): the
-queue offers the languages they lack. A new kind of text (review comments, say) becomes translatable by adding
-a :class:`Source` to ``SOURCES``; the queue, the counts, the display and the outdated marking all read this
-registry. Every record offers ``language`` (of its original), ``process_id`` and ``territory_id``.
+queue offers the languages they lack. The feature that owns a kind of text makes it translatable by registering
+a :class:`Source` (``barriers/translatable.py``, ``codesign/translatable.py``...; the room's texts are
+registered here); the queue, the counts, the display and the outdated marking all read this registry, and
+translating knows none of those features. Every record offers ``language`` (of its original), ``process_id``
+and ``territory_id``.
 """
 
 from __future__ import annotations
@@ -18,10 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from ..barriers.models import Barrier, BarrierStatus, Testimony, testimony_barriers
-from ..codesign.models import Proposal, ProposalStatus
 from ..extensions import db
-from ..recommendations.models import Comment, Quote, Recommendation
 from ..territories.models import Territory
 from ..workshops.models import ServiceCandidate, ServiceProposal, Workshop, WorkshopStep
 from .models import SourceKind
@@ -82,29 +81,6 @@ class Source:
         return db.session.get(self.model, source_id)
 
 
-def _visible_barriers(process_id: int) -> Select:
-    return select(Barrier).where(
-        Barrier.process_id == process_id, Barrier.status.in_(BarrierStatus.visible())
-    )
-
-
-def _visible_testimonies(process_id: int) -> Select:
-    counted = (
-        select(testimony_barriers.c.testimony_id)
-        .join(Barrier, Barrier.id == testimony_barriers.c.barrier_id)
-        .where(Barrier.status.in_(BarrierStatus.visible()))
-    )
-    return (
-        select(Testimony)
-        .where(Testimony.process_id == process_id, Testimony.id.in_(counted))
-        .options(selectinload(Testimony.barriers))
-    )
-
-
-def _visible_proposals(process_id: int) -> Select:
-    return select(Proposal).where(Proposal.process_id == process_id, Proposal.status == ProposalStatus.NEW)
-
-
 def _visible_service_reasons(process_id: int) -> Select:
     return (
         select(ServiceProposal)
@@ -118,61 +94,35 @@ def _visible_service_reasons(process_id: int) -> Select:
     )
 
 
-def _hidden_with_reason(model, hidden, process_id: int) -> Select:
-    """Records a facilitator hid with a reason: their authors read it."""
-    return select(model).where(
-        model.process_id == process_id, model.status == hidden, model.hidden_reason != ""
-    )
+def _workshops(process_id: int) -> Select:
+    return select(Workshop).where(Workshop.process_id == process_id)
 
 
-def _hidden_reason(kind: SourceKind, model, hidden, label) -> Source:
-    """Why a facilitator hid a record, written in the territory's language for the record's author."""
+def territory_language(record) -> str:
+    """Staff write in the territory's language."""
+    return db.session.get(Territory, record.territory_id).default_locale
+
+
+def hidden_reason(kind: SourceKind, model, hidden, label) -> Source:
+    """Why a facilitator hid a record (``model`` in its status ``hidden``), written in the territory's language
+    for the record's author; only records hidden with a reason are translated."""
+
+    def hidden_with_reason(process_id: int) -> Select:
+        return select(model).where(
+            model.process_id == process_id, model.status == hidden, model.hidden_reason != ""
+        )
+
     return Source(
         kind,
         model,
         (TextField("hidden_reason", _l("Why it is hidden"), 500),),
         label,
-        lambda process_id: _hidden_with_reason(model, hidden, process_id),
+        hidden_with_reason,
         lambda record: record.workshop_id,
         watched=("hidden_reason",),
         evidence=False,
-        language_of=_territory_language,
+        language_of=territory_language,
     )
-
-
-def _workshops(process_id: int) -> Select:
-    return select(Workshop).where(Workshop.process_id == process_id)
-
-
-def _recommendations(process_id: int) -> Select:
-    return select(Recommendation).where(Recommendation.process_id == process_id)
-
-
-def _quotes(process_id: int) -> Select:
-    return (
-        select(Quote)
-        .join(Recommendation, Recommendation.id == Quote.recommendation_id)
-        .where(Recommendation.process_id == process_id)
-        .options(selectinload(Quote.recommendation))
-    )
-
-
-def _comments(process_id: int) -> Select:
-    return (
-        select(Comment)
-        .join(Recommendation, Recommendation.id == Comment.recommendation_id)
-        .where(Recommendation.process_id == process_id)
-        .options(selectinload(Comment.recommendation))
-    )
-
-
-def _territory_language(record) -> str:
-    """Staff write in the territory's language."""
-    return db.session.get(Territory, record.territory_id).default_locale
-
-
-def _testimony_workshop(testimony: Testimony) -> int | None:
-    return next((b.workshop_id for b in testimony.barriers if b.workshop_id), None)
 
 
 class StepSource(Source):
@@ -193,38 +143,33 @@ def _workshop_steps(process_id: int) -> Select:
     )
 
 
-SOURCES: dict[SourceKind, Source] = {
-    SourceKind.BARRIER: Source(
-        SourceKind.BARRIER,
-        Barrier,
-        (TextField("text", _l("Description")), TextField("groups_affected", _l("Who is affected"), 500)),
-        _l("Barrier"),
-        _visible_barriers,
-        lambda barrier: barrier.workshop_id,
-    ),
-    SourceKind.TESTIMONY: Source(
-        SourceKind.TESTIMONY,
-        Testimony,
-        (TextField("text", _l("Testimony")),),
-        _l("Testimony"),
-        _visible_testimonies,
-        _testimony_workshop,
-    ),
-    SourceKind.PROPOSAL: Source(
-        SourceKind.PROPOSAL,
-        Proposal,
-        (
-            TextField("change", _l("What should change")),
-            TextField("who_acts", _l("Who acts"), 300),
-            TextField("resources", _l("What it needs")),
-            TextField("timeline", _l("By when"), 300),
-            TextField("expected_effect", _l("What it changes, for whom")),
-        ),
-        _l("Proposal"),
-        _visible_proposals,
-        lambda proposal: proposal.workshop_id,
-    ),
-    SourceKind.SERVICE_REASON: Source(
+#: Every kind of text translated, in the order of :class:`SourceKind` (the order the queue lists them in).
+SOURCES: dict[SourceKind, Source] = {}
+#: The first source of each model: what a record is shown as (a barrier's description, not its hiding reason).
+SOURCES_BY_MODEL: dict[type, Source] = {}
+#: Every source of each model, for what follows the originals' changes.
+ALL_SOURCES_OF_MODEL: dict[type, list[Source]] = {}
+
+
+def register(*sources: Source) -> None:
+    """Make the records of ``sources`` translatable. Each feature registers its kinds of text when its
+    ``translatable`` module is imported (the application imports them all as it starts)."""
+    ordered = sorted({**SOURCES, **{source.kind: source for source in sources}}.values(), key=_position)
+    SOURCES.clear()
+    SOURCES_BY_MODEL.clear()
+    ALL_SOURCES_OF_MODEL.clear()
+    for source in ordered:
+        SOURCES[source.kind] = source
+        SOURCES_BY_MODEL.setdefault(source.model, source)
+        ALL_SOURCES_OF_MODEL.setdefault(source.model, []).append(source)
+
+
+def _position(source: Source) -> int:
+    return list(SourceKind).index(source.kind)
+
+
+register(
+    Source(
         SourceKind.SERVICE_REASON,
         ServiceProposal,
         (TextField("reason", _l("Why is it hard to use?")),),
@@ -232,7 +177,7 @@ SOURCES: dict[SourceKind, Source] = {
         _visible_service_reasons,
         lambda reason: reason.workshop_id,
     ),
-    SourceKind.STEP: StepSource(
+    StepSource(
         SourceKind.STEP,
         WorkshopStep,
         (
@@ -245,7 +190,7 @@ SOURCES: dict[SourceKind, Source] = {
         watched=("title", "instructions"),
         evidence=False,
     ),
-    SourceKind.WORKSHOP: Source(
+    Source(
         SourceKind.WORKSHOP,
         Workshop,
         (TextField("title", _l("Title"), 200), TextField("place", _l("Where"), 300)),
@@ -254,54 +199,9 @@ SOURCES: dict[SourceKind, Source] = {
         lambda workshop: workshop.id,
         watched=("title", "place"),
         evidence=False,
-        language_of=_territory_language,
+        language_of=territory_language,
     ),
-    SourceKind.RECOMMENDATION: Source(
-        SourceKind.RECOMMENDATION,
-        Recommendation,
-        (
-            TextField("title", _l("Title"), 200),
-            TextField("problem", _l("The problem")),
-            TextField("proposed_change", _l("The change proposed")),
-            TextField("feasibility", _l("Feasibility")),
-        ),
-        _l("Recommendation"),
-        _recommendations,
-        lambda recommendation: None,
-        evidence=False,
-    ),
-    SourceKind.QUOTE: Source(
-        SourceKind.QUOTE,
-        Quote,
-        (TextField("text", _l("Words to quote")),),
-        _l("Quote"),
-        _quotes,
-        lambda quote: None,
-    ),
-    SourceKind.COMMENT: Source(
-        SourceKind.COMMENT,
-        Comment,
-        (TextField("text", _l("Your comment"), 2000),),
-        _l("Comment on a draft"),
-        _comments,
-        lambda comment: None,
-        evidence=False,
-    ),
-    SourceKind.BARRIER_HIDDEN: _hidden_reason(
-        SourceKind.BARRIER_HIDDEN, Barrier, BarrierStatus.HIDDEN, _l("Reason for hiding a barrier")
-    ),
-    SourceKind.PROPOSAL_HIDDEN: _hidden_reason(
-        SourceKind.PROPOSAL_HIDDEN, Proposal, ProposalStatus.HIDDEN, _l("Reason for hiding a proposal")
-    ),
-}
-
-#: The first source of each model: what a record is shown as (a barrier's description, not its hiding reason).
-SOURCES_BY_MODEL: dict[type, Source] = {}
-#: Every source of each model, for what follows the originals' changes.
-ALL_SOURCES_OF_MODEL: dict[type, list[Source]] = {}
-for _source in SOURCES.values():
-    SOURCES_BY_MODEL.setdefault(_source.model, _source)
-    ALL_SOURCES_OF_MODEL.setdefault(_source.model, []).append(_source)
+)
 
 
 def visible_records(process_id: int, workshop_id: int | None = None) -> list[tuple[Source, object]]:

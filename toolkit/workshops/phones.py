@@ -18,10 +18,10 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import validate_csrf
 from limits import parse_many
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 from wtforms.validators import ValidationError
 
 from ..extensions import db, limiter
-from ..processes.models import Process
 from ..territories.models import Territory
 from .codes import JOIN_CODE_LENGTH, normalise_code
 from .models import Participant, Workshop
@@ -44,19 +44,35 @@ TYPED_FIELDS = (
 
 
 def load_workshop(code: str) -> None:
-    """Turn the code in the URL into ``g.workshop`` (``None`` when no workshop has it) and its territory."""
+    """Turn the code in the URL into ``g.workshop`` (``None`` when no workshop has it), with its process, its
+    territory, its current step and the participant this phone joined it as, in one query: a room of phones
+    opens the same pages at once."""
     code = normalise_code(code)
-    workshop = None
-    if len(code) == JOIN_CODE_LENGTH:
-        workshop = db.session.scalar(
-            select(Workshop).where(Workshop.join_code == code).execution_options(all_territories=True)
-        )
-    g.workshop = workshop
+    g.workshop = None
     g.workshop_code = code
-    if workshop is not None:
-        # Loaded before the request's scope is set: the workshop's process (and territory) come along.
-        db.session.get(Process, workshop.process_id, execution_options={"all_territories": True})
-        g.territory = db.session.get(Territory, workshop.territory_id)
+    if len(code) != JOIN_CODE_LENGTH:
+        return
+    # Loaded before the request's scope is set: everything read here belongs to the workshop's territory.
+    row = db.session.execute(
+        select(Workshop, Territory, Participant)
+        .join(Territory, Territory.id == Workshop.territory_id)
+        .outerjoin(
+            Participant,
+            (Participant.workshop_id == Workshop.id) & Participant.id.in_(_joined_ids()),
+        )
+        .where(Workshop.join_code == code)
+        .options(joinedload(Workshop.process), joinedload(Workshop.current_step))
+        .limit(1)
+        .execution_options(all_territories=True)
+    ).first()
+    if row is not None:
+        g.workshop, g.territory, participant = row
+        g.phone = (g.workshop, participant)
+
+
+def _joined_ids() -> list[int]:
+    """The participants this phone joined as (ids from the signed session cookie)."""
+    return [pid for pid in session.get(SESSION_KEY, []) if isinstance(pid, int)]
 
 
 def current_workshop() -> Workshop:
@@ -68,8 +84,11 @@ def current_workshop() -> Workshop:
 
 
 def current_participant(workshop: Workshop) -> Participant | None:
-    """The participant this phone joined the workshop as, if any."""
-    ids = [pid for pid in session.get(SESSION_KEY, []) if isinstance(pid, int)]
+    """The participant this phone joined the workshop as, if any (read with the workshop of the URL)."""
+    loaded_with, participant = g.get("phone", (None, None))
+    if loaded_with is workshop:
+        return participant
+    ids = _joined_ids()
     if not ids:
         return None
     return db.session.scalar(
@@ -82,11 +101,13 @@ def remember(participant: Participant) -> None:
     ids = [pid for pid in session.get(SESSION_KEY, []) if isinstance(pid, int) and pid != participant.id]
     session[SESSION_KEY] = [*ids[-19:], participant.id]
     session.permanent = True
+    g.pop("phone", None)
 
 
 def forget(participant: Participant) -> None:
     """This phone is no longer ``participant``."""
     session[SESSION_KEY] = [pid for pid in session.get(SESSION_KEY, []) if pid != participant.id]
+    g.pop("phone", None)
 
 
 def participant_required(view=None, *, polled: bool = False):

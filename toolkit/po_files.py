@@ -1,4 +1,5 @@
-"""Helpers for the translation catalogues: the English source copy, and the checks every catalogue must pass."""
+"""The interface's translation files (``translations/<language>/LC_MESSAGES/messages.po``, one catalogue per
+language): the English source copy, and the checks every catalogue must pass."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ SOURCE_LANGUAGE = "en"
 
 
 def catalogue_path(translations_dir: Path, language: str) -> Path:
+    """Where the catalogue of ``language`` lies in ``translations_dir``."""
     return translations_dir / language / "LC_MESSAGES" / "messages.po"
 
 

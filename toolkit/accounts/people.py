@@ -4,19 +4,35 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ..access import Permission, Role, access, form_page
-from ..accounts import operations as accounts
-from ..accounts.models import RoleAssignment, User
 from ..extensions import db
 from ..forms import render_form, saving
+from ..territories.models import Organisation, TerritoryInvitation
+from . import operations as accounts
 from .forms import InvitationForm, PersonRolesForm
-from .models import TerritoryInvitation
-from .views import _hand_over, _organisations, territory_bp
+from .models import RoleAssignment, User
+
+bp = Blueprint("people", __name__, url_prefix="/t/<territory_slug>/people")
+
+
+def hand_over(link: str, sent: bool, *, email: str) -> None:
+    """Say that the invitation was e-mailed; when no mail server is set, hand its link to the inviter."""
+    if sent:
+        flash(_("An invitation was sent to %(email)s.", email=email), "success")
+    else:
+        flash(link, "invitation-link")
+
+
+def _organisations() -> list[Organisation]:
+    """The organisations a person may work for here: the territory's, not archived, by name."""
+    return db.session.scalars(
+        db.select(Organisation).where(Organisation.archived_at.is_(None)).order_by(Organisation.name)
+    ).all()
 
 
 def _person_or_404(user_id: int) -> User:
@@ -31,7 +47,7 @@ def _person_or_404(user_id: int) -> User:
     return user
 
 
-@territory_bp.get("/people/")
+@bp.get("/")
 @access(Permission.MANAGE_PEOPLE)
 def people():
     users = db.session.scalars(
@@ -51,12 +67,10 @@ def people():
         .options(selectinload(TerritoryInvitation.organisation))
         .order_by(TerritoryInvitation.created_at.desc(), TerritoryInvitation.id.desc())
     ).all()
-    return render_template(
-        "territories/people.html", people=users, invitations=invitations, now=datetime.now(UTC)
-    )
+    return render_template("people/list.html", people=users, invitations=invitations, now=datetime.now(UTC))
 
 
-@territory_bp.route("/people/invite", methods=["GET", "POST"])
+@bp.route("/invite", methods=["GET", "POST"])
 @access(Permission.MANAGE_PEOPLE)
 @form_page
 def invite_person():
@@ -77,13 +91,13 @@ def invite_person():
                 invited_by=current_user,
             )
         if outcome.saved:
-            _hand_over(*accounts.send_invitation(invitation), email=invitation.email)
+            hand_over(*accounts.send_invitation(invitation), email=invitation.email)
             flash(_("The roles are given when the person accepts the invitation."), "info")
-            return redirect(url_for("territories.people"))
-    return render_form("territories/invite.html", form)
+            return redirect(url_for("people.people"))
+    return render_form("people/invite.html", form)
 
 
-@territory_bp.post("/people/invitations/<int:invitation_id>/send")
+@bp.post("/invitations/<int:invitation_id>/send")
 @access(Permission.MANAGE_PEOPLE)
 def send_invitation_again(invitation_id: int):
     """Send an open invitation again, for another 14 days."""
@@ -93,11 +107,11 @@ def send_invitation_again(invitation_id: int):
     else:
         accounts.renew_invitation(invitation)
         db.session.commit()
-        _hand_over(*accounts.send_invitation(invitation), email=invitation.email)
-    return redirect(url_for("territories.people"))
+        hand_over(*accounts.send_invitation(invitation), email=invitation.email)
+    return redirect(url_for("people.people"))
 
 
-@territory_bp.post("/people/invitations/<int:invitation_id>/withdraw")
+@bp.post("/invitations/<int:invitation_id>/withdraw")
 @access(Permission.MANAGE_PEOPLE)
 def withdraw_invitation(invitation_id: int):
     """Take back an open invitation: it can no longer be accepted, and its link stops working."""
@@ -108,10 +122,10 @@ def withdraw_invitation(invitation_id: int):
         accounts.withdraw_invitation(invitation)
         db.session.commit()
         flash(_("The invitation to %(email)s is withdrawn.", email=invitation.email), "success")
-    return redirect(url_for("territories.people"))
+    return redirect(url_for("people.people"))
 
 
-@territory_bp.route("/people/<int:user_id>", methods=["GET", "POST"])
+@bp.route("/<int:user_id>", methods=["GET", "POST"])
 @access(Permission.MANAGE_PEOPLE)
 @form_page
 def edit_person(user_id: int):
@@ -141,11 +155,11 @@ def edit_person(user_id: int):
                 accounts.set_organisation(person, g.territory, chosen if wanted else None)
             if outcome.saved:
                 flash(_("The roles of %(name)s are saved.", name=person.name), "success")
-                return redirect(url_for("territories.people"))
-    return render_form("territories/person_form.html", form, person=person)
+                return redirect(url_for("people.people"))
+    return render_form("people/person_form.html", form, person=person)
 
 
-@territory_bp.post("/people/<int:user_id>/invitation")
+@bp.post("/<int:user_id>/invitation")
 @access(Permission.MANAGE_PEOPLE)
 def resend_invitation(user_id: int):
     """The link that chooses a first password, again: only for an account this territory created that has
@@ -156,5 +170,5 @@ def resend_invitation(user_id: int):
     elif person.created_by_territory_id != g.territory.id:
         flash(_("Only the territory that created this account can send its invitation link."), "error")
     else:
-        _hand_over(*accounts.send_link(person, accounts.INVITATION), email=person.email)
-    return redirect(url_for("territories.people"))
+        hand_over(*accounts.send_link(person, accounts.INVITATION), email=person.email)
+    return redirect(url_for("people.people"))

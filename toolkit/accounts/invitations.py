@@ -8,11 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from ..access import Rule, access, form_page
-from ..accounts import operations as accounts
-from ..accounts.forms import SetPasswordForm
 from ..extensions import db
 from ..forms import render_form, saving
-from .models import TerritoryInvitation
+from ..territories.models import TerritoryInvitation
+from . import operations as accounts
+from .forms import SetPasswordForm
 
 bp = Blueprint("invitations", __name__)
 
@@ -34,9 +34,7 @@ def invitations_waiting():
 def invitations():
     """The person's invitations from territories. They are answered from the link in the invitation message only:
     the account may have been taken by someone other than the person the territory meant."""
-    return render_template(
-        "territories/invitations.html", invitations=accounts.pending_invitations(current_user)
-    )
+    return render_template("invitations/list.html", invitations=accounts.pending_invitations(current_user))
 
 
 def _answerable_or_404(invitation_id: int) -> TerritoryInvitation:
@@ -64,7 +62,7 @@ def accept(invitation_id: int):
     accounts.accept_invitation(invitation, current_user)
     db.session.commit()
     flash(_("Welcome to %(territory)s.", territory=invitation.territory.name), "success")
-    return redirect(url_for("territories.dashboard", territory_slug=invitation.territory.slug))
+    return redirect(url_for("main.territory_dashboard", territory_slug=invitation.territory.slug))
 
 
 @bp.post("/invitations/<int:invitation_id>/decline")
@@ -95,7 +93,7 @@ def open_invitation(token: str):
             )
         # Whose the invitation is stays unsaid to anyone logged in as another account.
         mine = _pending_of_current_user(invitation.id)
-        return render_template("territories/invitation.html", invitation=mine, token=token)
+        return render_template("invitations/invitation.html", invitation=mine, token=token)
     form = SetPasswordForm()
     if form.validate_on_submit():
         with saving(form) as outcome:
@@ -103,5 +101,5 @@ def open_invitation(token: str):
         if outcome.saved:
             login_user(user)
             flash(_("Your password is saved. Welcome!"), "success")
-            return redirect(url_for("territories.dashboard", territory_slug=invitation.territory.slug))
-    return render_form("territories/invitation_password.html", form, invitation=invitation)
+            return redirect(url_for("main.territory_dashboard", territory_slug=invitation.territory.slug))
+    return render_form("invitations/invitation_password.html", form, invitation=invitation)
