@@ -117,11 +117,8 @@ def test_a_phone_step_page_takes_a_few_queries_however_much_the_room_wrote(
     counts = []
     for barriers in (5, 50):
         fill_room(make, workshop, phones, written, barriers)
-        import os
-        os.environ['TRACE_ON'] = '1' if barriers == 5 else '0'
         with count_queries() as counted:
             response = client.get(page_address)
-        os.environ['TRACE_ON'] = '0'
         page = response.get_data(as_text=True)
         assert response.status_code == 200
         shown = SHOWN[kind].format(
