@@ -289,7 +289,9 @@ def test_a_hidden_proposal_leaves_the_frozen_ranking_and_a_vote_cannot_reopen_af
     facilitator.post(f"/t/alpha/workshops/{workshop.id}/close")
     facilitator.post(f"/t/alpha/proposals/{room['proposals'][0].id}/hide", data={"reason": "Un nome"})
     db.session.expire_all()
-    assert [item.proposal.id for item in prioritisation.results(step)] == [p.id for p in room["proposals"][1:]]
+    assert [item.proposal.id for item in prioritisation.results(step)] == [
+        p.id for p in room["proposals"][1:]
+    ]
     facilitator.post(f"/t/alpha/workshops/{workshop.id}/steps/{step.id}/reopen")
     db.session.expire_all()
     assert db.session.get(type(step), step.id).frozen_at is not None

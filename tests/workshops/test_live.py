@@ -295,9 +295,7 @@ def test_the_return_code_brings_back_ones_own_contributions(app, client, make):
     page = client.post(f"/w/{workshop.join_code}/return-code").get_data(as_text=True)
     code = page.split('class="return-code" dir="ltr"><strong>', 1)[1].split("<", 1)[0]
     assert len(codes.normalise_code(code)) == codes.RETURN_CODE_LENGTH
-    assert codes.normalise_code(code) not in str(
-        db.session.scalar(select(Participant.return_code_digest))
-    )
+    assert codes.normalise_code(code) not in str(db.session.scalar(select(Participant.return_code_digest)))
     operations.close_workshop(workshop)
     db.session.commit()
 
