@@ -8,16 +8,9 @@ from werkzeug.exceptions import HTTPException
 
 from toolkit.access import Permission, Role, can, permissions_in
 from toolkit.codesign.models import ProposalStatus
+from toolkit.codesign.ownership import assessable_services, may_assess, may_edit_proposal
 from toolkit.extensions import db
-from toolkit.ownership import (
-    assessable_services,
-    may_assess,
-    may_edit_proposal,
-    organisation_spoken_for,
-    own_contribution_or_403,
-    speaks_for,
-    wrote,
-)
+from toolkit.ownership import organisation_spoken_for, own_contribution_or_403, speaks_for, wrote
 from toolkit.territories.models import OrganisationKind
 from toolkit.workshops.models import Participant, ParticipantRole
 

@@ -12,8 +12,8 @@ from toolkit.access import Role, permissions_in
 from toolkit.accounts import operations as accounts
 from toolkit.accounts.models import User
 from toolkit.audit import AuditEntry
+from toolkit.codesign.ownership import assessable_services
 from toolkit.extensions import db
-from toolkit.ownership import assessable_services
 from toolkit.territories.models import Organisation, TerritoryInvitation
 
 from ..codesign.helpers import codesign_room

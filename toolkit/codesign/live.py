@@ -142,7 +142,7 @@ def edit_proposal(proposal_id: int, workshop: Workshop, participant: Participant
             flash(_("Your changes are saved."), "success")
             return redirect(url_for("contributions.mine"))
     page = render_form(
-        "live/proposal_edit.html", form, workshop=workshop, participant=participant, conflict=edit.conflict
+        "codesign/edit.html", form, workshop=workshop, participant=participant, conflict=edit.conflict
     )
     return (page[0], 409) if edit.conflict is not None else page
 

@@ -113,12 +113,6 @@ def set_proposal_status(proposal: Proposal, status: ProposalStatus, reason: str 
 # --- feasibility ---------------------------------------------------------------------------------------------
 
 
-def services_of(proposal: Proposal) -> list[Service]:
-    """The services whose barriers the proposal addresses."""
-    services = {barrier.service_id: barrier.service for barrier in proposal.barriers}
-    return [services[service_id] for service_id in sorted(services)]
-
-
 def record_feasibility(
     proposal: Proposal,
     *,

@@ -19,14 +19,6 @@ from ..barriers.models import Barrier
 from ..content import localize
 from ..extensions import db
 from ..forms import form_status, render_form, saving
-from ..ownership import (
-    PROPOSAL_RULES_READ,
-    assessable_service_or_403,
-    assessable_services,
-    editable_proposal_or_403,
-    may_edit_proposal,
-    readable_proposal_or_404,
-)
 from ..processes.models import Process, StepKind
 from ..services.catalogue import catalogue
 from ..territories.models import Organisation
@@ -40,6 +32,14 @@ from .editing import EditOutcome, save_edit, start_editing, store_once
 from .forms import FeasibilityForm, ProposalForm
 from .labels import FEASIBILITY
 from .models import Feasibility, FeasibilityAssessment, Proposal, ProposalStatus
+from .ownership import (
+    PROPOSAL_RULES_READ,
+    assessable_service_or_403,
+    assessable_services,
+    editable_proposal_or_403,
+    may_edit_proposal,
+    readable_proposal_or_404,
+)
 from .synthesis import synthesis as synthesis_of
 
 bp = Blueprint("codesign", __name__, url_prefix="/t/<territory_slug>")
