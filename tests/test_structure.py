@@ -209,6 +209,48 @@ def test_the_room_does_not_import_codesign():
     assert imports == [], "\n".join(str(found) for found in imports)
 
 
+#: The modules that assemble the application from every feature: the app factory, the command line, the list of
+#: every table (for migrations), and what every page shares (each feature's labels as template filters).
+ASSEMBLY = {"__init__.py", "cli.py", "models.py", "web.py"}
+
+
+def runtime_imports(path: Path) -> list[Import]:
+    """The imports of one module that run (those under ``if TYPE_CHECKING:`` name types only, and are left out)."""
+    relative = str(path.relative_to(TOOLKIT.parent))
+    parts = module_parts(path)
+    package = parts if path.name == "__init__.py" else parts[:-1]
+    found = []
+
+    def visit(node: ast.AST) -> None:
+        if (
+            isinstance(node, ast.If)
+            and getattr(node.test, "id", getattr(node.test, "attr", "")) == "TYPE_CHECKING"
+        ):
+            return
+        for module, names in imported_modules(node, package):
+            if module.startswith("toolkit."):
+                found.append(Import(relative, node.lineno, module, names))
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8"), filename=relative))
+    return found
+
+
+def test_shared_modules_import_no_feature():
+    """A feature may use ``access.py``, ``forms.py``, ``audit.py``, ``ownership.py`` ... without reaching,
+    through them, a feature above it: the shared modules import features for type annotations only."""
+    features = feature_packages()
+    imports = [
+        found
+        for path in sorted(TOOLKIT.glob("*.py"))
+        if path.name not in ASSEMBLY
+        for found in runtime_imports(path)
+        if feature_of(found.module, features) is not None
+    ]
+    assert imports == [], "\n".join(str(found) for found in imports)
+
+
 def test_the_import_walk_sees_imports_inside_functions_and_relative_ones():
     """The walk itself: absolute, relative and in-function imports are all found and resolved to modules."""
     source = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import has_request_context
-from flask_login import current_user
+from flask_login import UserMixin, current_user
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.local import LocalProxy
@@ -73,13 +73,12 @@ def record(action: str, target, territory_id: int | None = None, **details) -> N
 
 def _actor(target) -> tuple[str, int | None]:
     """Who is changing ``target`` now, and their account if they have one."""
-    from .accounts.models import User
     from .background import in_job
 
     if has_request_context():
         if current_user.is_authenticated:
             return PERSON, current_user.id
-        if isinstance(target, User):
+        if isinstance(target, UserMixin):  # an account
             # Not logged in yet, acting on their own account: a link from an e-mail, a step of the login.
             return PERSON, target.id
         return PARTICIPANT, None  # nobody else changes anything without logging in
