@@ -112,8 +112,8 @@ def _init_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     limiter.init_app(app)
     login_manager.init_app(app)
+    background.init_app(app)  # first: its start-up recovery runs before a request reads anything
     register_web(app)
-    background.init_app(app)
     # Each feature registers what translators translate of it and gives a new territory its defaults (the
     # territory_created signal); an edited original makes its translations outdated.
     from .barriers import translatable as barrier_texts  # noqa: F401

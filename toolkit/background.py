@@ -98,8 +98,11 @@ def in_job() -> bool:
 
 
 def init_app(app: Flask) -> None:
+    """Run the start-up recovery at the first request, before anything of that request is read: its commit would
+    otherwise expire what the request had loaded (the workshop of a phone's URL), to be read again later under
+    another territory scope. Call it before the other URL value preprocessors are registered."""
     jobs = app.extensions["background_jobs"] = BackgroundJobs(app)
-    app.before_request(jobs.recover)
+    app.url_value_preprocessor(lambda endpoint, values: jobs.recover())
 
 
 def submit(job: Callable, *args) -> Future:

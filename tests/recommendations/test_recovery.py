@@ -200,3 +200,18 @@ def test_what_tells_a_process_is_gone(live_process, ended_process):
 
 def _fields(identity: ProcessIdentity) -> tuple[str, int, str]:
     return identity.host, identity.pid, identity.boot
+
+
+def test_after_a_restart_the_first_request_may_be_a_phones(make, restart):
+    """The start-up recovery commits at the first request; it runs before the request reads its workshop, so a
+    phone opening its page first after a restart sees it (its workshop is not read again out of scope)."""
+    from toolkit.workshops.phones import SESSION_KEY
+
+    workshop = make.live_workshop(make.territory("alpha"))
+    participant_id = make.contributions(workshop)["participant_id"]
+    phone = restart().test_client()
+    with phone.session_transaction() as session:
+        session[SESSION_KEY] = [participant_id]
+    page = phone.get(f"/w/{workshop.join_code}/mine", headers={"Accept-Language": "en"})
+    assert page.status_code == 200
+    assert "My contributions" in page.get_data(as_text=True)
