@@ -192,8 +192,10 @@ def test_phones_and_the_projector_follow_the_results_live(app, make, login):
     assert changed.status_code == 200 and two_dots in changed.get_json()["html"]
     board = login(room["facilitator"]).get(f"/t/alpha/workshops/{workshop.id}/board").get_json()
     assert "Sito tradotto" in board["html"] and two_dots in board["html"]
-    # Someone not in the workshop gets nothing.
-    assert app.test_client().get(f"/w/{workshop.join_code}/results").status_code == 403
+    # Someone not in the workshop gets nothing, not even a page: phones that lost their session keep polling.
+    for polled in ("results", "live"):
+        refused = app.test_client().get(f"/w/{workshop.join_code}/{polled}")
+        assert (refused.status_code, refused.data) == (403, b"")
 
 
 def test_a_vote_racing_the_room_moving_on_is_counted_or_refused_never_left_out(app, make, login, monkeypatch):

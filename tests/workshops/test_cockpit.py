@@ -109,6 +109,22 @@ def test_a_new_workshop_starts_with_the_steps_of_its_phase_ticked(app, make, log
     }
 
 
+def test_a_new_workshop_form_offers_the_usual_dots_and_saves_as_shown(app, make, login):
+    """Sent as it comes, with only a title, the form of a new workshop saves 5 dots, at most 3 on one service."""
+    territory = make.territory("alpha")
+    client = login(make.user(Role.FACILITATOR, territory))
+    process = make.process(territory)
+    form = client.get(f"/t/alpha/processes/{process.id}/workshops/new").get_data(as_text=True)
+    shown = dict(re.findall(r'name="(dots_per_\w+)"[^>]*value="(\d+)"', form))
+    assert shown == {"dots_per_participant": "5", "dots_per_service": "3"}
+    client.post(
+        f"/t/alpha/processes/{process.id}/workshops/new",
+        data={"title": "Come sempre", "phase": "services", **shown},
+    )
+    workshop = db.session.scalar(select(Workshop).where(Workshop.title == "Come sempre"))
+    assert (workshop.dots_per_participant, workshop.dots_per_service) == (5, 3)
+
+
 def test_more_dots_on_one_service_than_in_total_is_refused(app, make, login):
     territory = make.territory("alpha")
     process = make.process(territory)

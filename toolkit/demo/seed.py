@@ -27,6 +27,8 @@ DEMO_ADDRESSEE = "Azienda sanitaria locale (ASL)"
 
 #: The code of the demo's open workshop, to try joining from a phone.
 DEMO_JOIN_CODE = "K7P4QX"
+#: The code of the demo workshop still to come (given when it was planned, so its poster can be printed).
+DEMO_PLANNED_CODE = "M4RZ9Q"
 
 DEMO_LOGINS = {
     "password": DEMO_PASSWORD,
@@ -178,6 +180,7 @@ def load_demo_process(territory, associations) -> None:
             starts_at=datetime(2026, 12, 12, 9, 30, tzinfo=UTC),
             place="Sala consiliare del Comune",
             state=WorkshopState.PLANNED,
+            join_code=DEMO_PLANNED_CODE,
         ),
     ]
     process.workshops.extend(workshops)
@@ -474,6 +477,7 @@ def _agendas(territory, workshops) -> None:
 
     from ..processes.models import Phase, StepKind, StepTemplate
     from ..workshops import operations as live
+    from ..workshops.models import WorkshopState
 
     templates = db.session.scalars(
         db.select(StepTemplate)
@@ -487,7 +491,7 @@ def _agendas(territory, workshops) -> None:
             chosen = [t for t in templates if not t.kind.codesign]
         live.build_agenda(workshop, chosen)
     db.session.flush()
-    running = next(w for w in workshops if w.join_code)
+    running = next(w for w in workshops if w.state is WorkshopState.OPEN)
     step = next(s for s in running.steps if s.kind is StepKind.BARRIER_ROUND)
     running.current_step = step
     step.started_at = datetime.now(UTC)

@@ -11,7 +11,6 @@ from flask import (
     Blueprint,
     abort,
     flash,
-    g,
     jsonify,
     make_response,
     redirect,
@@ -27,13 +26,13 @@ from sqlalchemy.orm import selectinload
 from ..access import Permission, access, form_page
 from ..extensions import db
 from ..forms import database_int, render_form, saving
-from ..processes.models import Phase, Process, StepTemplate
+from ..processes.models import Process, StepTemplate
 from ..qr import qr_data_uri
 from . import operations, steps
 from .codes import format_code
 from .forms import WorkshopForm
 from .models import Participant, Workshop, WorkshopStep
-from .planning import apply_workshop_form, workshop_form_data
+from .planning import apply_workshop_form, new_workshop, workshop_form_data
 from .room import Refused, bump
 
 bp = Blueprint("workshops", __name__, url_prefix="/t/<territory_slug>")
@@ -68,8 +67,7 @@ def loaded_workshop(workshop_id: int) -> Workshop:
 def edit_workshop(process_id: int | None = None, workshop_id: int | None = None):
     if workshop_id is None:
         process = db.get_or_404(Process, process_id)
-        phase = process.phase if process.phase is not Phase.SETUP else Phase.SERVICES
-        workshop = Workshop(territory_id=g.territory.id, process_id=process.id, phase=phase)
+        workshop = new_workshop(process)
     else:
         workshop = loaded_workshop(workshop_id)
         process = workshop.process

@@ -125,7 +125,7 @@ def participant_required(view=None, *, polled: bool = False):
             participant = current_participant(workshop)
             if participant is None:
                 if polled:
-                    abort(403)
+                    return make_response("", 403)  # a phone still polling after its session ended: no page
                 return join_again(workshop)
             return view(*args, workshop=workshop, participant=participant, **kwargs)
 

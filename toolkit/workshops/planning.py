@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from ..processes.models import Phase, StepKind, StepTemplate
+from ..processes.models import Phase, Process, StepKind, StepTemplate
 from .forms import WorkshopForm
 from .models import Workshop
 
@@ -34,6 +34,19 @@ PHASE_STEPS = {
         StepKind.OTHER,
     },
 }
+
+
+def new_workshop(process: Process) -> Workshop:
+    """A workshop of ``process`` to plan: on the phase the process is in (choosing services before it starts),
+    with the usual numbers of dots, so that its form shows them."""
+    columns = Workshop.__table__.c
+    return Workshop(
+        territory_id=process.territory_id,
+        process_id=process.id,
+        phase=process.phase if process.phase is not Phase.SETUP else Phase.SERVICES,
+        dots_per_participant=columns.dots_per_participant.default.arg,
+        dots_per_service=columns.dots_per_service.default.arg,
+    )
 
 
 def workshop_form_data(form: WorkshopForm, workshop: Workshop, templates: list[StepTemplate]) -> None:
