@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from toolkit.barriers import models as barrier_models
@@ -139,12 +141,20 @@ def test_an_expired_token_gives_the_form_back_with_every_word(app, client, make)
 def test_a_lost_session_shows_the_text_back(app, client, make):
     workshop = make.live_workshop(make.territory(), StepKind.BARRIER_ROUND)
     join(client, workshop)
-    data = barrier_fields(client, workshop, workshop.process.services[0], text="Testo da non perdere")
+    data = barrier_fields(
+        client, workshop, workshop.process.services[0], text="Testo da non perdere", testimony="La mia storia"
+    )
     stranger = app.test_client()
     stranger.get("/")
     response = stranger.post(f"/w/{workshop.join_code}/barriers", data=data)
     assert response.status_code == 409
-    assert "Testo da non perdere" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    # Each text comes back in its own field, each with a label of its own.
+    labels = re.findall(r'<label for="typed-(\d)">([^<]+)</label>', page)
+    assert [number for number, _label in labels] == ["1", "2", "3"] and len(
+        {label for _n, label in labels}
+    ) == 3
+    assert "Testo da non perdere" in page and "La mia storia" in page and "Donne appena arrivate" in page
     assert _count(Barrier) == 0
 
 
