@@ -86,6 +86,9 @@ def localize(
         return Localized("", None)
     if isinstance(texts, str):
         return Localized(texts, None)
+    reader = language or page_language()
+    if reader and (texts.get(reader) or "").strip():
+        return Localized(texts[reader], reader)  # the usual case, without working out the fallbacks
     wanted = fallback_languages(default, language)
     for code in [*wanted, *texts]:
         if (texts.get(code) or "").strip():

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import get_domain, lazy_ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -193,6 +193,30 @@ def form_status(*forms: BaseForm) -> int:
 def render_form(template: str, form: BaseForm, *other_forms: BaseForm, **context):
     """Render a form page; a refused submission answers 4xx with everything typed and a fresh token."""
     return render_template(template, form=form, **context), form_status(form, *other_forms)
+
+
+#: How many ways of drawing forms not sent yet each application keeps (languages x choices).
+DRAWN_FORMS_KEPT = 256
+
+
+def drawn_once(key, caller):
+    """``{% call drawn_once(form.drawing_key()) %}...fields...{% endcall %}``: the fields of a form not sent yet,
+    drawn once for each way they can look (``key``: the language, the choices...) and then shown again as drawn.
+
+    A whole room of phones opens the same form at once, and drawing a form's fields costs more than the rest of
+    the page. ``key`` None (something was typed, filled in or refused) draws them every time; so does a
+    development server that reloads its templates.
+    """
+    if key is None or current_app.jinja_env.auto_reload:
+        return caller()
+    drawn = current_app.extensions.setdefault("drawn_forms", {})
+    fields = drawn.get(key)
+    if fields is None:
+        fields = caller()
+        if len(drawn) >= DRAWN_FORMS_KEPT:
+            drawn.clear()
+        drawn[key] = fields
+    return fields
 
 
 DATABASE_BUSY = _l("The database is busy for a moment. Nothing was saved yet: please send the form again.")

@@ -18,7 +18,7 @@ from werkzeug.routing import IntegerConverter
 from .access import Permission, can
 from .database import is_busy_error
 from .extensions import db, login_manager
-from .forms import DATABASE_INT_MAX
+from .forms import DATABASE_INT_MAX, drawn_once
 from .i18n import LANGUAGES, html_language, text_direction
 
 ERROR_MESSAGES = {
@@ -70,6 +70,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.globals["languages"] = LANGUAGES
     app.jinja_env.globals["Permission"] = Permission  # for can(Permission.RUN_WORKSHOPS) in every template
     app.jinja_env.globals["page_direction"] = lambda: text_direction(str(get_locale()))
+    app.jinja_env.globals["drawn_once"] = drawn_once
     app.context_processor(page_context)
     app.after_request(security_headers)
     app.register_error_handler(CSRFError, csrf_refused)

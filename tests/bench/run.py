@@ -36,7 +36,7 @@ GUNICORN_CONFIG = "python:toolkit.gunicorn_conf"
 
 #: Targets of the issue.
 POLL_P95_MS = 100
-MIN_RATIO = 0.15
+MIN_RATIO = 0.25
 
 
 def prepare_workshop() -> dict:

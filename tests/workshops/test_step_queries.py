@@ -106,11 +106,14 @@ def room_with_everything(make, kind):
 
 
 @pytest.mark.parametrize("kind", list(SHOWN))
+@pytest.mark.parametrize(
+    "language", ["it", "ar"]
+)  # the room's language, and one whose translations are looked up
 def test_a_phone_step_page_takes_a_few_queries_however_much_the_room_wrote(
-    app, client, make, count_queries, kind
+    app, client, make, count_queries, kind, language
 ):
     workshop, ids, phones, written, proposals = room_with_everything(make, kind)
-    join(client, workshop)
+    join(client, workshop, language=language)
     page_address = f"/w/{workshop.join_code}/now"
     client.get(page_address)  # the first view after joining also shows the welcome message
 
@@ -122,7 +125,7 @@ def test_a_phone_step_page_takes_a_few_queries_however_much_the_room_wrote(
         page = response.get_data(as_text=True)
         assert response.status_code == 200
         shown = SHOWN[kind].format(
-            title=workshop.current_step.title["it"],
+            title=workshop.current_step.title[language],
             candidate=ids["candidate_id"],
             latest=barriers - 1,
             proposal=proposals[-1].id,
@@ -132,3 +135,17 @@ def test_a_phone_step_page_takes_a_few_queries_however_much_the_room_wrote(
 
     assert counts[0] <= MOST_QUERIES, f"{counts[0]} queries with 5 barriers"
     assert counts[1] == counts[0], f"{counts[0]} queries with 5 barriers, {counts[1]} with 50"
+
+
+def test_the_barrier_form_drawn_once_follows_the_language_and_a_renamed_category(app, make):
+    workshop = make.live_workshop(make.territory(), StepKind.BARRIER_ROUND)
+    category = make.categories_of(workshop.process.territory)[0]
+    italian, arabic = (join(app.test_client(), workshop, language=code) for code in ("it", "ar"))
+    page_address = f"/w/{workshop.join_code}/now"
+    for _ in range(2):  # drawn for the first phone of each language, then shown again
+        assert category.name["it"] in italian.get(page_address).get_data(as_text=True)
+        assert category.name["ar"] in arabic.get(page_address).get_data(as_text=True)
+
+    category.name = {**category.name, "it": "Sportello chiuso all'ora di pranzo"}
+    db.session.commit()
+    assert "Sportello chiuso all&#39;ora di pranzo" in italian.get(page_address).get_data(as_text=True)

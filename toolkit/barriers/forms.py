@@ -67,6 +67,8 @@ class BarrierForm(BaseForm):
 
     def __init__(self, *args, services: list[Service] = (), categories: list[BarrierCategory] = (), **kwargs):
         super().__init__(*args, **kwargs)
+        #: A form shown as first drawn (``formdata=None``, nothing filled in): the same for every phone.
+        self._as_first_drawn = not args and kwargs == {"formdata": None}
         self.service.choices = [(service.id, localize(service.name).text) for service in services]
         if len(services) > 1:
             self.service.choices.insert(0, (0, _l("Choose a service")))
@@ -78,6 +80,19 @@ class BarrierForm(BaseForm):
             self.language.data = str(get_locale())
         self._categories = {c.id: c for c in categories}
         self._services = {s.id: s for s in services}
+
+    def drawing_key(self) -> tuple | None:
+        """What the fields of a form shown as first drawn look like (the page's language, the choices, the
+        language chosen in advance), for :func:`~toolkit.forms.drawn_once`; None once it holds anything else."""
+        if not self._as_first_drawn or any(field.errors for field in self):
+            return None
+        return (
+            type(self).__name__,
+            str(get_locale()),
+            self.language.data,
+            tuple((value, str(label)) for value, label in self.service.choices),
+            tuple(self.categories.choices),
+        )
 
     @property
     def chosen_service(self) -> Service:

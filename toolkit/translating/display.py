@@ -1,15 +1,17 @@
 """Showing a contribution to a reader: in their language when a reviewed translation exists, with the original
 one click away; otherwise the original, marked with its own language.
 
-Pages look translations up in bulk: the first contribution of a kind shown on a page loads the reviewed
-translations of every contribution of that kind the page has loaded, in one query.
+Pages look translations up in bulk: the first contribution shown on a page loads the reviewed translations of
+every contribution the page has loaded, of every kind, in one query.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from flask import g
+from sqlalchemy import or_, select
 
 from ..content import page_language
 from ..extensions import db
@@ -50,22 +52,37 @@ def reading(record, kind: str | None = None) -> Reading:
     language = page_language()
     if not source.needs(record, language):
         return Reading(record, None, source.language(record))
-    translation = _reviewed(source, language, record.id).get(record.id)
+    translation = _reviewed(source, language, record.id)
     if translation is not None and translation.source_texts != source.texts(record):
         translation = None  # made from other words than the original's now: never shown for these
     return Reading(record, translation, source.language(record))
 
 
-def _reviewed(source, language: str, record_id: int) -> dict[int, TextTranslation]:
-    """Reviewed, current translations into ``language`` of every loaded record of the source's kind."""
-    cache = g.setdefault("reviewed_translations", {})
-    found, looked_up = cache.setdefault((source.kind, language), ({}, set()))
-    if record_id in looked_up:
-        return found
-    loaded = {key[1][0] for key in list(db.session.identity_map.keys()) if key[0] is source.model}
-    wanted = (loaded | {record_id}) - looked_up
-    if wanted:
+def _reviewed(source, language: str, record_id: int) -> TextTranslation | None:
+    """The reviewed, current translation into ``language`` of one record of the source's kind, if any.
+
+    The first record a page shows without a translation in hand looks up those of every record of every kind the
+    page has loaded so far, in one query: a phone's page shows the workshop, its step and the room's barriers.
+    """
+    found, looked_up = g.setdefault("reviewed_translations", {}).setdefault(language, ({}, set()))
+    key = (source.kind, record_id)
+    if key not in looked_up:
+        loaded: dict[type, set] = defaultdict(set)
+        for identity in list(db.session.identity_map.keys()):
+            loaded[identity[0]].add(identity[1][0])
+        wanted = {key, *((other.kind, i) for other in SOURCES.values() for i in loaded[other.model])}
+        wanted -= looked_up
         looked_up.update(wanted)
-        for translation in db.session.scalars(may_stand_in(source.kind, sorted(wanted), language)):
-            found[translation.source_id] = translation
-    return found
+        for translation in db.session.scalars(_may_stand_in_any(wanted, language)):
+            found[(translation.source_kind, translation.source_id)] = translation
+    return found.get(key)
+
+
+def _may_stand_in_any(wanted: set[tuple[SourceKind, int]], language: str):
+    """:func:`~toolkit.translating.operations.may_stand_in` for records of several kinds at once."""
+    ids_by_kind: dict[SourceKind, list[int]] = defaultdict(list)
+    for kind, record_id in sorted(wanted):
+        ids_by_kind[kind].append(record_id)
+    return select(TextTranslation).where(
+        or_(*(may_stand_in(kind, ids, language).whereclause for kind, ids in ids_by_kind.items()))
+    )

@@ -10,6 +10,7 @@ when the phone is not (or no longer) in the workshop.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from functools import wraps
 
@@ -17,7 +18,7 @@ from flask import abort, current_app, g, make_response, redirect, render_templat
 from flask_babel import gettext as _
 from flask_wtf.csrf import validate_csrf
 from limits import parse_many
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from wtforms.validators import ValidationError
 
@@ -52,22 +53,29 @@ def load_workshop(code: str) -> None:
     g.workshop_code = code
     if len(code) != JOIN_CODE_LENGTH:
         return
-    # Loaded before the request's scope is set: everything read here belongs to the workshop's territory.
-    row = db.session.execute(
+    row = db.session.execute(_workshop_query(), {"code": code, "participants": _joined_ids()}).first()
+    if row is not None:
+        g.workshop, g.territory, participant = row
+        g.phone = (g.workshop, participant)
+
+
+@functools.cache
+def _workshop_query():
+    """:func:`load_workshop`'s query, built once (building it costs about as much as running it). It runs before
+    the request's scope is set: everything it reads belongs to the workshop's territory."""
+    return (
         select(Workshop, Territory, Participant)
         .join(Territory, Territory.id == Workshop.territory_id)
         .outerjoin(
             Participant,
-            (Participant.workshop_id == Workshop.id) & Participant.id.in_(_joined_ids()),
+            (Participant.workshop_id == Workshop.id)
+            & Participant.id.in_(bindparam("participants", expanding=True)),
         )
-        .where(Workshop.join_code == code)
+        .where(Workshop.join_code == bindparam("code"))
         .options(joinedload(Workshop.process), joinedload(Workshop.current_step))
         .limit(1)
         .execution_options(all_territories=True)
-    ).first()
-    if row is not None:
-        g.workshop, g.territory, participant = row
-        g.phone = (g.workshop, participant)
+    )
 
 
 def _joined_ids() -> list[int]:
