@@ -15,7 +15,7 @@ from ..forms import form_status, render_form
 from ..ownership import own_contribution_or_403
 from ..processes.models import StepKind
 from ..workshops import steps
-from ..workshops.ballots import send_ballot, typed_dots
+from ..workshops.ballots import send_ballot, send_dots
 from ..workshops.live import step_page
 from ..workshops.models import Participant, Workshop, WorkshopStep
 from ..workshops.phones import participant_required, typed_texts
@@ -156,14 +156,10 @@ def edit_proposal(proposal_id: int, workshop: Workshop, participant: Participant
 @participant_required
 def vote(workshop: Workshop, participant: Participant):
     """Place dots on proposals: one number per proposal; the whole allocation replaces the previous one."""
-    typed, bad_number = typed_dots()
-    return send_ballot(
+    return send_dots(
         workshop,
         participant,
-        lambda workshop, participant: prioritisation.cast_proposal_votes(workshop, participant, typed),
-        typed_votes=typed,
-        placed=sum(typed.values()),
-        bad_input=_("Write the number of dots with digits, for example 2.") if bad_number else None,
+        prioritisation.cast_proposal_votes,
         saved=_("Your choices are saved. You can change them until the vote closes."),
         raced=_("Your choices changed on another screen at the same moment. Please check them."),
     )

@@ -97,3 +97,19 @@ def send_ballot(
     if form.token_refused:
         status = 400
     return step_page(workshop, participant, status, vote_errors=errors, **typed)
+
+
+def send_dots(workshop, participant, cast, *, saved: str, raced: str):
+    """A vote form's dots (see :func:`typed_dots`) stored with ``cast(workshop, participant, dots)``, or the
+    step shown again with them kept (see :func:`send_ballot`)."""
+    typed, bad_number = typed_dots()
+    return send_ballot(
+        workshop,
+        participant,
+        lambda workshop, participant: cast(workshop, participant, typed),
+        typed_votes=typed,
+        placed=sum(typed.values()),
+        bad_input=_("Write the number of dots with digits, for example 2.") if bad_number else None,
+        saved=saved,
+        raced=raced,
+    )

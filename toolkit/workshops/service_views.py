@@ -14,7 +14,7 @@ from ..forms import database_int, form_status, saving
 from ..processes.models import StepKind
 from ..services.catalogue import catalogue
 from . import service_choice, steps
-from .ballots import open_or_refuse, send_ballot, typed_dots
+from .ballots import open_or_refuse, send_dots
 from .cockpit import bp as cockpit_bp
 from .cockpit import loaded_workshop
 from .forms import ConfirmServicesForm, HideForm, ServiceProposalForm
@@ -102,14 +102,10 @@ def propose_service(workshop: Workshop, participant: Participant):
 @participant_required
 def vote(workshop: Workshop, participant: Participant):
     """Place dots: one number per service; the whole allocation replaces the previous one."""
-    typed, bad_number = typed_dots()
-    return send_ballot(
+    return send_dots(
         workshop,
         participant,
-        lambda workshop, participant: service_choice.cast_votes(workshop, participant, typed),
-        typed_votes=typed,
-        placed=sum(typed.values()),
-        bad_input=_("Write the number of dots with digits, for example 2.") if bad_number else None,
+        service_choice.cast_votes,
         saved=_("Your dots are placed. You can change them until voting ends."),
         raced=_("Your dots changed on another screen at the same moment. Please check them."),
     )
