@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, text
 
 from toolkit import create_app
+from toolkit.answers.models import APPEND_ONLY, append_only_statements
 from toolkit.background import wait_for_jobs
 from toolkit.extensions import db
 
@@ -130,13 +131,21 @@ def app(database_url):
 
 
 def _empty_all_tables() -> None:
+    """Remove every row, the append-only answers included (their triggers are set aside for it)."""
     with db.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+            connection.execute(text("SET LOCAL session_replication_role = replica"))
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
+            for table in APPEND_ONLY:
+                for verb in ("update", "delete"):
+                    connection.execute(text(f"DROP TRIGGER IF EXISTS {table}_never_{verb}"))
             for table in reversed(db.metadata.sorted_tables):
                 connection.execute(table.delete())
+            for table in APPEND_ONLY:
+                for statement in append_only_statements(table, "sqlite"):
+                    connection.execute(text(statement))
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Every model of the toolkit, imported in one place so the schema (and Alembic) sees them all."""
 
 from .accounts.models import RoleAssignment, User
+from .answers.models import Answer, AnswerLink, Commitment, Forwarding, Publication, Reminder
 from .audit import AuditEntry
 from .barriers.models import Barrier, BarrierSupport, Testimony
 from .codesign.models import FeasibilityAssessment, GridPlacement, Proposal, ProposalVote
@@ -20,15 +21,19 @@ from .translating.models import MachineRequest, TextTranslation
 from .workshops.models import DotVote, Participant, ServiceCandidate, ServiceProposal, Workshop, WorkshopStep
 
 __all__ = [
+    "Answer",
+    "AnswerLink",
     "AuditEntry",
     "Barrier",
     "BarrierCategory",
     "BarrierSupport",
     "Comment",
+    "Commitment",
     "DocumentIssue",
     "DotVote",
     "Endorsement",
     "FeasibilityAssessment",
+    "Forwarding",
     "GridPlacement",
     "IssueJob",
     "IssuedDocument",
@@ -38,9 +43,11 @@ __all__ = [
     "Participant",
     "Process",
     "Proposal",
+    "Publication",
     "ProposalVote",
     "Quote",
     "Recommendation",
+    "Reminder",
     "RoleAssignment",
     "Service",
     "ServiceCandidate",

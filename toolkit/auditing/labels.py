@@ -89,6 +89,8 @@ ACTIONS = {
     "recommendation.quote_removed": _l("Quote removed"),
     "recommendations.review": _l("Review round set"),
     "recommendations.issued": _l("Version issued"),
+    # Answers
+    "answers.answered": _l("Answer recorded"),
     # Translations
     "translation.drafted": _l("Translation saved as a draft"),
     "translation.reviewed": _l("Translation reviewed"),
