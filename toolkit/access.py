@@ -58,6 +58,11 @@ class Permission(enum.StrEnum):
     WRITE_PROPOSALS = "write_proposals"
     ASSESS_FEASIBILITY = "assess_feasibility"
     TRANSLATE = "translate"
+    #: The follow-up of a process: every body's answers, the letters' answer links, forwarding a recommendation
+    #: a body says is not its competence.
+    FOLLOW_UP = "follow_up"
+    #: Publishing a process's results (its public page and open data), and withdrawing them.
+    PUBLISH_RESULTS = "publish_results"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -72,6 +77,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             # On behalf of an operator's organisation, named with each assessment.
             Permission.ASSESS_FEASIBILITY,
             Permission.TRANSLATE,
+            Permission.FOLLOW_UP,
         }
     ),
     # Members send their organisation's input and review the drafts in its name (toolkit.recommendations.review).
@@ -289,6 +295,13 @@ def _scope_to_territories(execute_state):
 def _scope_criteria(territory_ids: tuple[int, ...]):
     """The criteria of one scope, built once and shared: building them (SQLAlchemy analyses the lambda each time)
     cost more than many of the queries they go into."""
+    if len(territory_ids) == 1:
+        # One territory (every page of a territory or a workshop): an equality, whose SQL is the same at every
+        # execution, where an IN list is rewritten for its values each time.
+        (territory_id,) = territory_ids
+        return with_loader_criteria(
+            TerritoryScoped, lambda cls: cls.territory_id == territory_id, include_aliases=True
+        )
     return with_loader_criteria(
         TerritoryScoped,
         lambda cls: cls.territory_id.in_(territory_ids),
