@@ -91,6 +91,7 @@ ACTIONS = {
     "recommendations.issued": _l("Version issued"),
     # Answers
     "answers.answered": _l("Answer recorded"),
+    "answers.link_revoked": _l("Answer link revoked"),
     # Translations
     "translation.drafted": _l("Translation saved as a draft"),
     "translation.reviewed": _l("Translation reviewed"),
@@ -116,6 +117,10 @@ RECORD_KINDS = {
     "Proposal": _l("Proposal"),
     "Recommendation": _l("Recommendation"),
     "TextTranslation": _l("Translation"),
+    "Answer": _l("Answer"),
+    "AnswerLink": _l("Answer link"),
+    "Forwarding": _l("Forwarding"),
+    "Publication": _l("Publication"),
 }
 
 #: Names of the facts kept with an entry.
@@ -157,6 +162,11 @@ DETAILS = {
     "comments": _l("Comments"),
     "letters": _l("Letters"),
     "members": _l("People"),
+    "recommendation": _l("Recommendation"),
+    "organisation": _l("Organisation"),
+    "status": _l("Status"),
+    "through": _l("Through"),
+    "process": _l("Process"),
     "endorsements": _l("Endorsements"),
     "feasibility_assessments": _l("Feasibility"),
     "recommendations": _l("Recommendations"),
