@@ -295,13 +295,6 @@ def _scope_to_territories(execute_state):
 def _scope_criteria(territory_ids: tuple[int, ...]):
     """The criteria of one scope, built once and shared: building them (SQLAlchemy analyses the lambda each time)
     cost more than many of the queries they go into."""
-    if len(territory_ids) == 1:
-        # One territory (every page of a territory or a workshop): an equality, whose SQL is the same at every
-        # execution, where an IN list is rewritten for its values each time.
-        (territory_id,) = territory_ids
-        return with_loader_criteria(
-            TerritoryScoped, lambda cls: cls.territory_id == territory_id, include_aliases=True
-        )
     return with_loader_criteria(
         TerritoryScoped,
         lambda cls: cls.territory_id.in_(territory_ids),
