@@ -71,6 +71,7 @@ def upgrade():
     sa.Column('published_by_id', sa.Integer(), nullable=True),
     sa.Column('withdrawn_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('withdrawn_by_id', sa.Integer(), nullable=True),
+    sa.Column('figures', sa.JSON(), nullable=False),
     sa.Column('territory_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['issue_id'], ['document_issues.id'], name=op.f('fk_publications_issue_id_document_issues'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['process_id'], ['processes.id'], name=op.f('fk_publications_process_id_processes'), ondelete='CASCADE'),

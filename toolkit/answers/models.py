@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     DDL,
+    JSON,
     Date,
     DateTime,
     ForeignKey,
@@ -216,6 +217,9 @@ class Publication(TerritoryScoped, db.Model):
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     withdrawn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: What the public page and the open data show besides the version, counted when publishing: the method,
+    #: participation in numbers (never identities) and barriers counted by service and category.
+    figures: Mapped[dict] = mapped_column(JSON, default=dict)
 
     process: Mapped[Process] = relationship()
     issue: Mapped[DocumentIssue] = relationship()

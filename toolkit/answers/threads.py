@@ -134,10 +134,14 @@ def _addressees(issue: DocumentIssue) -> dict[str, Organisation]:
     return {name: organisation for name, organisation in rows}
 
 
-def threads_of(process: Process, organisation: Organisation | None = None) -> list[Thread]:
+def threads_of(
+    process: Process, organisation: Organisation | None = None, issue: DocumentIssue | None = None
+) -> list[Thread]:
     """Every thread of ``process`` (or only those of ``organisation``), in the order of the version's
-    recommendations, a forwarded one after the thread it came from. A fixed number of queries."""
-    issue = latest_issue(process)
+    recommendations, a forwarded one after the thread it came from. A fixed number of queries.
+
+    The version is the latest issued, or ``issue`` (the published one, for the public page)."""
+    issue = issue or latest_issue(process)
     if issue is None:
         return []
     issued = {entry["id"]: entry for entry in issue.content.get("recommendations", [])}
