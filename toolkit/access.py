@@ -273,6 +273,13 @@ def admit_return_code_holder(participant) -> None:
     g.scope = (participant.territory_id,)
 
 
+def admit_holder_of(record: TerritoryScoped) -> None:
+    """A public page opened with what ``record`` stands for (a letter's answer link, a published process) may
+    read ``record``'s territory: the other way, with :func:`admit_return_code_holder`, that a request without a
+    role is given a territory. Call it only once ``record`` has been found by its credential."""
+    g.scope = (record.territory_id,)
+
+
 def current_scope() -> Iterable[int] | None:
     """Territory ids the current request may read; ``None`` means all (outside requests, or administrators)."""
     if not has_request_context():
