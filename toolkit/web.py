@@ -203,6 +203,8 @@ def server_error(error):
 
 
 def _register_filters(app: Flask) -> None:
+    from .answers.labels import ANSWER_STATUSES, STANDINGS
+    from .answers.models import AnswerStatus
     from .barriers.labels import BARRIER_STATUSES, EVIDENCE_KINDS, FREQUENCIES, SEVERITIES
     from .codesign.labels import EFFORT_LEVELS, FEASIBILITY, IMPACT_LEVELS, PROPOSAL_STATUSES
     from .content import localize, missing_languages, territory_text
@@ -238,6 +240,8 @@ def _register_filters(app: Flask) -> None:
         translation_state=ITEM_STATES.get,
         priority_name=PRIORITIES.get,
         principle_name=PRINCIPLES.get,
+        answer_status=lambda status: ANSWER_STATUSES.get(AnswerStatus(status)) if status else None,
+        answer_standing=STANDINGS.get,
         markdown=render_markdown,
         source_kind=lambda kind: SOURCES[kind].label,
         direction=text_direction,
