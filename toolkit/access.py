@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import functools
+import weakref
 from collections.abc import Callable, Iterable
 
 from flask import abort, current_app, g, has_request_context, request
@@ -295,7 +296,24 @@ def _scope_to_territories(execute_state):
     scope = current_scope()
     if scope is ALL_TERRITORIES:
         return
-    execute_state.statement = execute_state.statement.options(_scope_criteria(tuple(scope)))
+    execute_state.statement = _scoped(execute_state.statement, tuple(scope))
+
+
+#: The statements of the queries built once (see :func:`_scoped`), with the criteria of each scope they ran in.
+_SCOPED_STATEMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _scoped(statement, scope: tuple[int, ...]):
+    """``statement`` with the criteria of ``scope``, made once for each statement and scope: a query built once
+    and run by every phone then keeps one statement per territory, whose cache key SQLAlchemy works out once
+    instead of at every execution."""
+    by_scope = _SCOPED_STATEMENTS.get(statement)
+    if by_scope is None:
+        by_scope = _SCOPED_STATEMENTS[statement] = {}
+    scoped = by_scope.get(scope)
+    if scoped is None:
+        scoped = by_scope[scope] = statement.options(_scope_criteria(scope))
+    return scoped
 
 
 @functools.lru_cache(maxsize=1024)

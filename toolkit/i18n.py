@@ -37,10 +37,13 @@ def html_language(locale: str) -> str:
 
 def language_choices() -> list[tuple[str, str, dict[str, str]]]:
     """Choices of a language select: each language in its own name, tagged so it is read in its own voice."""
-    return [
-        (code, language["name"], {"lang": html_language(code), "dir": language["dir"]})
-        for code, language in LANGUAGES.items()
-    ]
+    return list(_LANGUAGE_CHOICES)
+
+
+_LANGUAGE_CHOICES = tuple(
+    (code, language["name"], {"lang": html_language(code), "dir": language["dir"]})
+    for code, language in LANGUAGES.items()
+)
 
 
 def select_locale() -> str:

@@ -30,6 +30,10 @@ from . import operations
 from .labels import FREQUENCIES, SEVERITIES
 from .models import Barrier, Frequency, Severity
 
+#: The choices of how often and how serious, the same for every form (their labels are translated when drawn).
+FREQUENCY_CHOICES = tuple((f.value, FREQUENCIES[f]) for f in Frequency)
+SEVERITY_CHOICES = tuple((s.value, SEVERITIES[s]) for s in Severity)
+
 
 class BarrierForm(BaseForm):
     service = SelectField(
@@ -73,8 +77,8 @@ class BarrierForm(BaseForm):
         if len(services) > 1:
             self.service.choices.insert(0, (0, _l("Choose a service")))
         self.categories.choices = [(c.id, localize(c.name).text) for c in categories]
-        self.frequency.choices = [(f.value, FREQUENCIES[f]) for f in Frequency]
-        self.severity.choices = [(s.value, SEVERITIES[s]) for s in Severity]
+        self.frequency.choices = FREQUENCY_CHOICES
+        self.severity.choices = SEVERITY_CHOICES
         self.language.choices = language_choices()
         if not self.language.data:
             self.language.data = str(get_locale())

@@ -54,4 +54,9 @@ def by_name(services: Iterable[Service]) -> list[Service]:
 
 def categories() -> list[BarrierCategory]:
     """The territory's barrier categories, in the coordinator's order."""
-    return list(db.session.scalars(select(BarrierCategory).order_by(BarrierCategory.position)))
+    return list(db.session.scalars(_categories_query()))
+
+
+@functools.cache
+def _categories_query():
+    return select(BarrierCategory).order_by(BarrierCategory.position)

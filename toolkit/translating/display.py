@@ -7,11 +7,12 @@ every contribution the page has loaded, of every kind, in one query.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
 from flask import g
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from ..content import page_language
 from ..extensions import db
@@ -73,16 +74,27 @@ def _reviewed(source, language: str, record_id: int) -> TextTranslation | None:
         wanted = {key, *((other.kind, i) for other in SOURCES.values() for i in loaded[other.model])}
         wanted -= looked_up
         looked_up.update(wanted)
-        for translation in db.session.scalars(_may_stand_in_any(wanted, language)):
+        ids_by_kind: dict[SourceKind, list[int]] = defaultdict(list)
+        for kind, record_id in sorted(wanted):
+            ids_by_kind[kind].append(record_id)
+        kinds = tuple(ids_by_kind)
+        parameters = {f"ids_{number}": ids for number, ids in enumerate(ids_by_kind.values())}
+        for translation in db.session.scalars(_may_stand_in_any(kinds), {"language": language, **parameters}):
             found[(translation.source_kind, translation.source_id)] = translation
     return found.get(key)
 
 
-def _may_stand_in_any(wanted: set[tuple[SourceKind, int]], language: str):
-    """:func:`~toolkit.translating.operations.may_stand_in` for records of several kinds at once."""
-    ids_by_kind: dict[SourceKind, list[int]] = defaultdict(list)
-    for kind, record_id in sorted(wanted):
-        ids_by_kind[kind].append(record_id)
+@functools.lru_cache(maxsize=64)
+def _may_stand_in_any(kinds: tuple[SourceKind, ...]):
+    """:func:`~toolkit.translating.operations.may_stand_in` for records of several kinds at once (their ids in
+    ``ids_0``, ``ids_1``... in the order of ``kinds``, the language in ``language``), built once for each set
+    of kinds: a page builds it for every phone of the room, and building it cost more than running it."""
+    language = bindparam("language")
     return select(TextTranslation).where(
-        or_(*(may_stand_in(kind, ids, language).whereclause for kind, ids in ids_by_kind.items()))
+        or_(
+            *(
+                may_stand_in(kind, bindparam(f"ids_{number}", expanding=True), language).whereclause
+                for number, kind in enumerate(kinds)
+            )
+        )
     )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import BindParameter, select
 
 from .. import audit
 from ..extensions import db
@@ -315,10 +315,12 @@ def save_translation(
 
 def may_stand_in(kind: SourceKind, source_ids, language: str):
     """The query of the translations into ``language`` of these records that may be shown in their place:
-    reviewed by a person, and not outdated."""
+    reviewed by a person, and not outdated (``source_ids`` and ``language`` may be bound parameters, for a query
+    built once)."""
+    ids = source_ids if isinstance(source_ids, BindParameter) else list(source_ids)
     return select(TextTranslation).where(
         TextTranslation.source_kind == kind,
-        TextTranslation.source_id.in_(list(source_ids)),
+        TextTranslation.source_id.in_(ids),
         TextTranslation.language == language,
         TextTranslation.status == TranslationStatus.REVIEWED,
         TextTranslation.outdated.is_(False),

@@ -53,24 +53,29 @@ def load_workshop(code: str) -> None:
     g.workshop_code = code
     if len(code) != JOIN_CODE_LENGTH:
         return
-    row = db.session.execute(_workshop_query(), {"code": code, "participants": _joined_ids()}).first()
+    joined = _joined_ids()
+    if len(joined) == 1:  # the usual phone: one participant, compared without an IN list rewritten every time
+        row = db.session.execute(_workshop_query(True), {"code": code, "participants": joined[0]}).first()
+    else:
+        row = db.session.execute(_workshop_query(False), {"code": code, "participants": joined}).first()
     if row is not None:
         g.workshop, g.territory, participant = row
         g.phone = (g.workshop, participant)
 
 
 @functools.cache
-def _workshop_query():
-    """:func:`load_workshop`'s query, built once (building it costs about as much as running it). It runs before
-    the request's scope is set: everything it reads belongs to the workshop's territory."""
+def _workshop_query(one_participant: bool):
+    """:func:`load_workshop`'s query, built once (building it costs about as much as running it), for a phone
+    that joined as one participant or as several (or none). It runs before the request's scope is set:
+    everything it reads belongs to the workshop's territory."""
+    if one_participant:
+        joined = Participant.id == bindparam("participants")
+    else:
+        joined = Participant.id.in_(bindparam("participants", expanding=True))
     return (
         select(Workshop, Territory, Participant)
         .join(Territory, Territory.id == Workshop.territory_id)
-        .outerjoin(
-            Participant,
-            (Participant.workshop_id == Workshop.id)
-            & Participant.id.in_(bindparam("participants", expanding=True)),
-        )
+        .outerjoin(Participant, (Participant.workshop_id == Workshop.id) & joined)
         .where(Workshop.join_code == bindparam("code"))
         .options(joinedload(Workshop.process), joinedload(Workshop.current_step))
         .limit(1)

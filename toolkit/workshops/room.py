@@ -6,10 +6,11 @@ Operations here never commit: the view that calls them does.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from ..extensions import db
 from .models import Participant, Workshop, WorkshopState
@@ -79,7 +80,13 @@ def already_sent(model, submission_key: str | None):
     """The row a form with this submission key already stored, if any (a form sent twice is stored once)."""
     if not submission_key:
         return None
-    return db.session.scalar(select(model).where(model.submission_key == submission_key))
+    return db.session.scalar(_sent_query(model), {"submission_key": submission_key})
+
+
+@functools.cache
+def _sent_query(model):
+    """:func:`already_sent`'s query for ``model``, built once: every form sent asks it."""
+    return select(model).where(model.submission_key == bindparam("submission_key"))
 
 
 def checked_dots(
