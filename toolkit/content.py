@@ -8,22 +8,57 @@ tell it apart.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from flask import current_app, g, has_request_context
-from flask_babel import get_locale
 from markupsafe import Markup, escape
-from sqlalchemy import JSON
+from sqlalchemy import JSON, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.mutable import MutableDict
 from wtforms import Field
 from wtforms.widgets import TextArea, TextInput
 
-from .i18n import LANGUAGES, html_language, text_direction
+from .i18n import LANGUAGES, html_language, page_locale, text_direction
+
+#: How many stored texts :class:`_TextsJSON` keeps decoded (the catalogue, steps and consent texts of a few
+#: territories).
+DECODED_TEXTS_KEPT = 2048
+
+
+class _TextsJSON(TypeDecorator):
+    """JSON of a translatable text, decoding each stored value once: the phones of a room read the same service
+    and category names at every page, and decoding them cost more than the rest of loading their rows. Each read
+    still gets its own dict."""
+
+    impl = JSON
+    cache_ok = True
+    hashable = False  # as JSON
+    should_evaluate_none = True  # as JSON: None is stored as JSON null
+
+    def result_processor(self, dialect, coltype):
+        decode = self.impl_instance.result_processor(dialect, coltype)
+        if decode is None:
+            return None
+
+        def process(value):
+            if not isinstance(value, str):
+                return decode(value)
+            texts = _decoded(decode, value)
+            return dict(texts) if isinstance(texts, dict) else decode(value)
+
+        return process
+
+
+@functools.lru_cache(maxsize=DECODED_TEXTS_KEPT)
+def _decoded(decode, value: str):
+    """A stored text decoded once (never handed out itself: readers get copies)."""
+    return decode(value)
+
 
 #: Column type of a translatable text: language code -> text.
-TranslatedText = MutableDict.as_mutable(JSON().with_variant(JSONB(), "postgresql"))
+TranslatedText = MutableDict.as_mutable(_TextsJSON().with_variant(JSONB(), "postgresql"))
 
 
 def clean(texts: Mapping[str, str] | None) -> dict[str, str]:
@@ -54,7 +89,7 @@ class Localized:
 
 
 def page_language() -> str:
-    return str(get_locale()) if has_request_context() else current_app.config["DEFAULT_LOCALE"]
+    return page_locale().code if has_request_context() else current_app.config["DEFAULT_LOCALE"]
 
 
 def territory_language() -> str:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import current_app, g, request
+from typing import NamedTuple
+
+from flask import current_app, g, has_app_context, request
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 #: Interface languages, each named in its own language and script, with its writing direction.
@@ -61,3 +64,48 @@ def select_locale() -> str:
     if territory is not None and territory.default_locale in LANGUAGES:
         return territory.default_locale
     return current_app.config["DEFAULT_LOCALE"]
+
+
+class PageLocale(NamedTuple):
+    """The language a page is drawn in: its locale, its code and its translations."""
+
+    locale: object
+    domain: object
+    code: str
+    translations: object
+
+
+def page_locale() -> PageLocale:
+    """The language of this page, worked out once for each locale the request takes (``force_locale`` switches it
+    for a while). A phone's page asks for it at every translated word and name, and asking flask_babel costs
+    several look-ups of the request's context each time."""
+    # flask_babel keeps the request's locale and translations domain there.
+    state = g.get("_flask_babel") if has_app_context() else None
+    known = getattr(state, "toolkit_page_locale", None)
+    if (
+        known is not None
+        and known.locale is getattr(state, "babel_locale", None)
+        and known.domain is getattr(state, "babel_domain", None)
+    ):
+        return known
+    translations = get_translations()
+    locale = get_locale()
+    state = g.get("_flask_babel") if has_app_context() else None
+    known = PageLocale(locale, getattr(state, "babel_domain", None), str(locale), translations)
+    if state is not None and getattr(state, "babel_locale", None) is locale:
+        state.toolkit_page_locale = known
+    return known
+
+
+def install_template_gettext(app) -> None:
+    """Templates translate with :func:`page_locale`'s translations (what flask_babel installs, looked up once
+    for each locale of a request instead of at every word)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda string: page_locale().translations.ugettext(string),
+        ngettext=lambda singular, plural, n: page_locale().translations.ungettext(singular, plural, n),
+        pgettext=lambda context, string: page_locale().translations.upgettext(context, string),
+        npgettext=lambda context, singular, plural, n: page_locale().translations.unpgettext(
+            context, singular, plural, n
+        ),
+        newstyle=True,
+    )

@@ -19,7 +19,7 @@ from .access import Permission, can
 from .database import is_busy_error
 from .extensions import db, login_manager
 from .forms import DATABASE_INT_MAX, drawn_once
-from .i18n import LANGUAGES, html_language, text_direction
+from .i18n import LANGUAGES, html_language, install_template_gettext, text_direction
 
 ERROR_MESSAGES = {
     400: (_l("Something was wrong with the request"), _l("Please go back and try again.")),
@@ -66,6 +66,7 @@ def register_web(app: Flask) -> None:
     app.url_value_preprocessor(load_place)
     app.url_defaults(add_place)
     _register_filters(app)
+    install_template_gettext(app)
     # A global rather than page context, so that imported macros see it too.
     app.jinja_env.globals["languages"] = LANGUAGES
     app.jinja_env.globals["Permission"] = Permission  # for can(Permission.RUN_WORKSHOPS) in every template

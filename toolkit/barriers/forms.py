@@ -21,7 +21,7 @@ from ..forms import (
     saving,
 )
 from ..i18n import LANGUAGES, language_choices
-from ..services.catalogue import categories, services_in_scope
+from ..services.catalogue import categories, categories_by_id, services_in_scope, services_in_scope_by_id
 from ..services.models import BarrierCategory, Service
 from ..workshops.forms import contribution_language, submission_key_field
 from ..workshops.models import Workshop
@@ -73,15 +73,22 @@ class BarrierForm(BaseForm):
         super().__init__(*args, **kwargs)
         #: A form shown as first drawn (``formdata=None``, nothing filled in): the same for every phone.
         self._as_first_drawn = not args and kwargs == {"formdata": None}
-        self.service.choices = [(service.id, localize(service.name).text) for service in services]
-        if len(services) > 1:
-            self.service.choices.insert(0, (0, _l("Choose a service")))
-        self.categories.choices = [(c.id, localize(c.name).text) for c in categories]
         self.frequency.choices = FREQUENCY_CHOICES
         self.severity.choices = SEVERITY_CHOICES
         self.language.choices = language_choices()
         if not self.language.data:
             self.language.data = str(get_locale())
+        self.offer(services, categories)
+
+    def offer(
+        self, services: list[Service], categories: list[BarrierCategory], *, named: bool = True
+    ) -> None:
+        """The services and categories to choose from; ``named=False`` leaves their names out, which checking a
+        form sent does not need (see :func:`sent_barrier_form`)."""
+        self.service.choices = [(s.id, localize(s.name).text if named else "") for s in services]
+        if len(services) > 1:
+            self.service.choices.insert(0, (0, _l("Choose a service")))
+        self.categories.choices = [(c.id, localize(c.name).text if named else "") for c in categories]
         self._categories = {c.id: c for c in categories}
         self._services = {s.id: s for s in services}
 
@@ -126,6 +133,21 @@ class CategoriesForm(BaseForm):
 def barrier_form(process, **kwargs) -> BarrierForm:
     """The form describing a barrier of ``process``: its services in scope, the territory's categories."""
     return BarrierForm(services=services_in_scope(process), categories=categories(), **kwargs)
+
+
+def sent_barrier_form(process) -> BarrierForm:
+    """The barrier form of ``process`` as a phone sent it, checked against the ids of its services and categories:
+    a room of phones sends at once, and reading them whole costs more than storing the barrier. Before the form
+    is drawn again (it came back with errors), :func:`name_choices` names them."""
+    form = BarrierForm()
+    form.offer(services_in_scope_by_id(process), categories_by_id(), named=False)
+    return form
+
+
+def name_choices(form: BarrierForm, process) -> BarrierForm:
+    """Give a form of :func:`sent_barrier_form` its choices as drawn: by name in the page's language."""
+    form.offer(services_in_scope(process), categories())
+    return form
 
 
 def show_barrier(form: BarrierForm, barrier: Barrier) -> None:

@@ -19,7 +19,14 @@ from ..workshops.live import step_page
 from ..workshops.models import Participant, Workshop, WorkshopStep
 from ..workshops.phones import closed_page, participant_required
 from . import operations
-from .forms import barrier_form, save_changes, show_barrier, store_new_barrier
+from .forms import (
+    barrier_form,
+    name_choices,
+    save_changes,
+    sent_barrier_form,
+    show_barrier,
+    store_new_barrier,
+)
 from .models import Barrier, BarrierStatus
 
 bp = Blueprint("barriers_live", __name__)
@@ -94,7 +101,7 @@ steps.register_cockpit_panel("barriers/_cockpit_count.html", _count_panel, order
 def new_barrier(workshop: Workshop, participant: Participant):
     """A participant describes a barrier; the step comes back with the form and its errors if it cannot be
     stored."""
-    form = barrier_form(workshop.process)
+    form = sent_barrier_form(workshop.process)
     if (
         form.validate_on_submit()
         and open_or_refuse(workshop, form)
@@ -102,7 +109,8 @@ def new_barrier(workshop: Workshop, participant: Participant):
     ):
         flash(_("Thank you: your contribution is saved."), "success")
         return redirect(url_for("live.step"))
-    return step_page(workshop, participant, form_status(form), barrier_form=form)
+    status = form_status(form)
+    return step_page(workshop, participant, status, barrier_form=name_choices(form, workshop.process))
 
 
 @bp.route("/w/<workshop_code>/barriers/<int:barrier_id>/edit", methods=["GET", "POST"])

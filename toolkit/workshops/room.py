@@ -29,12 +29,20 @@ def now() -> datetime:
 
 def bump(workshop: Workshop, *, step: bool = False) -> None:
     """Tell the live views that something changed; an SQL increment, so concurrent changes all count."""
+    db.session.execute(_bump_statement(step), {"workshop_id": workshop.id})
+
+
+@functools.cache
+def _bump_statement(step: bool):
+    """:func:`bump`'s statement, built once: every contribution of a room sends it."""
     values = {"revision": Workshop.revision + 1}
     if step:
         values["step_revision"] = Workshop.step_revision + 1
-    db.session.execute(
-        update(Workshop).where(Workshop.id == workshop.id).values(**values),
-        execution_options={"synchronize_session": False},
+    return (
+        update(Workshop)
+        .where(Workshop.id == bindparam("workshop_id"))
+        .values(**values)
+        .execution_options(synchronize_session=False)
     )
 
 
