@@ -60,6 +60,9 @@ def world(make):
             "user_id": people["coordinator_b"].id if territory is b else people["coordinator_a"].id,
             "token": "not-a-token",
             "invitation_id": invitations[territory.id].id,
+            "answer_id": 999999,
+            "forwarding_id": 999999,
+            "link_id": 999999,
             "step_id": db.session.scalar(
                 db.select(StepTemplate.id).where(StepTemplate.territory_id == territory.id).limit(1)
             ),
@@ -127,8 +130,8 @@ def test_network_coordinator_reads_territories_of_the_network_only(app, world, l
     for territory in (world["a"], world["c"]):
         for route in territory_routes(app):
             url = route.url(app, world["ids"](territory))
-            if route.method != "GET" or "user_id" in route.arguments:
-                continue
+            if route.method != "GET" or "user_id" in route.arguments or route.access_rule is Rule.PUBLIC:
+                continue  # a public page answers everyone alike (published or not): the matrix checks it
             response = client.get(url)
             expected = (
                 200 if route.access_rule in (Permission.VIEW_TERRITORY, Permission.VIEW_PROCESSES) else 403
@@ -432,6 +435,38 @@ EXPECTED: dict[str, dict[str, frozenset[str]]] = {
     # territory, opens it too: without an organisation it lists nothing), and their organisation's letters only.
     "answers.recommendations": _get({"addressee", "coordinator", "admin"}),
     "answers.letter": _get({"addressee"}),
+    # Answering: the addressee's account, for its own organisation's recommendations only (a coordinator, with
+    # none, finds nothing there).
+    "answers.answer": _both({"addressee"}),
+    # A letter's link: whoever holds it answers for the body it was printed for, without an account.
+    "answering.link": _get({ANYONE}),
+    "answering.answer": _both({ANYONE}),
+    # The follow-up of a process: its overview and each recommendation's history for whoever reads the processes
+    # (an association's member sees the recommendations it took part in: the matrix's member co-designed one);
+    # forwarding, the forwarding letters and the letters' links for those who follow up.
+    "follow_up.overview": _get(PROCESS_READERS),
+    "follow_up.recommendation": _get(PROCESS_READERS),
+    "follow_up.forward": _both(RUNNING),
+    "follow_up.forwarding_letter": _get(RUNNING),
+    "follow_up.links_page": _get(RUNNING),
+    "follow_up.revoke_link": _post(RUNNING),
+    # Open data of a published process (the matrix's processes are): anyone.
+    "open_data.json_export": _get({ANYONE}),
+    "open_data.csv_export": _get({ANYONE}),
+    # Answering in a spreadsheet: whoever holds the letter's link (the matrix's health authority's), and the
+    # addressee for their own organisation (a coordinator, with none, finds nothing there).
+    "spreadsheet.link_download": _get({ANYONE}),
+    "spreadsheet.link_upload": _both({ANYONE}),
+    "spreadsheet.account_download": _get({"addressee"}),
+    "spreadsheet.account_upload": _both({"addressee"}),
+    # A process's public results: anyone, once its coordinator published them (the matrix's processes are);
+    # publishing and withdrawing them: its coordinator.
+    "results.page": _get({ANYONE}),
+    "results.feed": _get({ANYONE}),
+    "publishing.publish_results": _post(MANAGING),
+    "publishing.unpublish_results": _post(MANAGING),
+    # The follow-up report (PDF): whoever reads the processes.
+    "follow_up_report.follow_up_pdf": _get(PROCESS_READERS),
     # Phones. Joining is open to whoever has the code of an open workshop; the rest is the participant's own.
     "live.enter_code": _both({ANYONE}),
     "live.join": _get({ANYONE}),
@@ -508,6 +543,8 @@ def _matrix_territory(make, slug: str, name: str) -> dict:
     version with letters, and a version being issued."""
     from datetime import timedelta
 
+    from toolkit.answers import links as answer_links
+    from toolkit.answers import publishing
     from toolkit.barriers.models import Barrier, Testimony
     from toolkit.processes.models import StepKind
     from toolkit.recommendations import operations as recommendations
@@ -550,6 +587,9 @@ def _matrix_territory(make, slug: str, name: str) -> dict:
         reviewed.review_until = recommendations.today() + timedelta(days=30)
     db.session.commit()
     version = issue(process)
+    _answer_link, answer_token = answer_links.new_link(process, health, version)
+    publishing.publish(process, None)  # its results are public
+    follow_up = _follow_up_records(process, version, association, health, school, to_health, to_school)
     job = issuing.request_issue(process, ["it"], "", None)
     returning = db.session.get(Participant, theirs["participant_id"])
     return_code = codes.issue_return_code(returning)
@@ -576,6 +616,7 @@ def _matrix_territory(make, slug: str, name: str) -> dict:
         "step_id": db.session.scalar(
             db.select(StepTemplate.id).where(StepTemplate.territory_id == territory.id).limit(1)
         ),
+        **follow_up,
         "lang": "ar",
         "kind": "barrier",
         "source_id": mine["barrier_id"],
@@ -591,6 +632,10 @@ def _matrix_territory(make, slug: str, name: str) -> dict:
             "workshops.change_step": {"step_id": steps[-1].id},
             "codesign.reopen_vote": {"step_id": voting.id},
             "answers.letter": {"document_id": letter(version, health).id},
+            "answering.link": {"token": answer_token},
+            "answering.answer": {"token": answer_token},
+            "spreadsheet.link_download": {"token": answer_token},
+            "spreadsheet.link_upload": {"token": answer_token},
             "contributions.withdraw_organisation_barrier": {"barrier_id": sent.id},
         },
         # A phone's values in the returning participant's closed workshop.
@@ -602,6 +647,57 @@ def _matrix_territory(make, slug: str, name: str) -> dict:
         },
         "return_code": return_code,
     }
+
+
+def _follow_up_records(process, version, association, health, school, to_health, to_school) -> dict:
+    """What the follow-up pages need: the health authority's "not our competence" answer, not decided yet; the
+    school office's, forwarded to another body with its letter; a letter's link; the association co-designing
+    the recommendation to the health authority."""
+    from datetime import UTC, datetime
+
+    from toolkit.answers import links as answer_links
+    from toolkit.answers.models import AnswerStatus, Forwarding, ForwardingDecision
+    from toolkit.answers.operations import record_answer
+    from toolkit.answers.threads import thread_of
+    from toolkit.territories.models import OrganisationKind
+
+    from .factories import organisation
+
+    to_health.organisations = [association]
+    region = organisation(process.territory, "Regione di prova", OrganisationKind.SERVICE_OWNER)
+    not_ours = record_answer(
+        thread_of(process, health, to_health.id),
+        status=AnswerStatus.NOT_OUR_COMPETENCE,
+        text="Non è di nostra competenza.",
+        language="it",
+        competent_body="Regione di prova",
+    )
+    theirs = record_answer(
+        thread_of(process, school, to_school.id),
+        status=AnswerStatus.NOT_OUR_COMPETENCE,
+        text="Non è di nostra competenza.",
+        language="it",
+        competent_body="Regione di prova",
+    )
+    letter_pdf = b"%PDF-1.7 forwarding letter"
+    forwarded = Forwarding(
+        territory_id=process.territory_id,
+        process_id=process.id,
+        answer_id=theirs.id,
+        recommendation_id=to_school.id,
+        from_organisation_id=school.id,
+        to_organisation_id=region.id,
+        decision=ForwardingDecision.FORWARDED,
+        respond_by=version.issued_at.date(),
+        decided_at=datetime.now(UTC),
+        letter_language="it",
+        letter_sha256="0" * 64,
+        letter_pdf=letter_pdf,
+    )
+    db.session.add(forwarded)
+    link, _token = answer_links.new_link(process, school, version)
+    db.session.commit()
+    return {"answer_id": not_ours.id, "forwarding_id": forwarded.id, "link_id": link.id}
 
 
 @pytest.fixture

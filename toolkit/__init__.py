@@ -115,7 +115,12 @@ def _init_extensions(app: Flask) -> None:
     background.init_app(app)  # first: its start-up recovery runs before a request reads anything
     register_web(app)
     # Each feature registers what translators translate of it and gives a new territory its defaults (the
-    # territory_created signal); an edited original makes its translations outdated.
+    # territory_created signal); an edited original makes its translations outdated; the answers join the pages
+    # of the people who took part.
+    from .answers import guards as answer_guards  # noqa: F401  (answered records are not deleted)
+    from .answers import letters as answer_letters  # noqa: F401  (the answer link on every letter)
+    from .answers import participants as answers_for_participants  # noqa: F401
+    from .answers import translatable as answer_texts  # noqa: F401
     from .barriers import translatable as barrier_texts  # noqa: F401
     from .codesign import translatable as proposal_texts  # noqa: F401
     from .processes import defaults as default_agenda  # noqa: F401
@@ -131,6 +136,13 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.people import bp as people_bp
     from .accounts.security import bp as security_bp
     from .accounts.views import bp as accounts_bp
+    from .answers.answering import bp as answering_bp
+    from .answers.follow_up_report import bp as follow_up_report_bp
+    from .answers.open_data import bp as open_data_bp
+    from .answers.overview import bp as follow_up_bp
+    from .answers.public import bp as results_bp
+    from .answers.publishing import bp as publishing_bp
+    from .answers.spreadsheet import bp as spreadsheet_bp
     from .answers.views import bp as answers_bp
     from .barriers.live import bp as barriers_live_bp
     from .barriers.views import bp as barriers_bp
@@ -179,6 +191,13 @@ def _register_blueprints(app: Flask) -> None:
         retention_bp,
         retention_commands,
         answers_bp,
+        follow_up_bp,
+        open_data_bp,
+        spreadsheet_bp,
+        answering_bp,
+        publishing_bp,
+        results_bp,
+        follow_up_report_bp,
     ):
         app.register_blueprint(blueprint)
     from .auditing.views import bp as auditing_bp

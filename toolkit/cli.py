@@ -24,10 +24,15 @@ def register(app: Flask) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(render_report)
     app.cli.add_command(render_letters)
+    app.cli.add_command(render_follow_up)
+    from .answers.open_data import export_command
+    from .answers.reminders import send_reminders
     from .backups import commands as backups
 
     app.cli.add_command(backups.backup)
     app.cli.add_command(backups.restore)
+    app.cli.add_command(export_command)
+    app.cli.add_command(send_reminders)
 
 
 @click.command("create-territory")
@@ -90,6 +95,7 @@ def create_user(email, name, password, admin, role, territory_slug, network_slug
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has territories.")
 def seed_demo(if_empty: bool) -> None:
     """Load a fictional territory with organisations, people of every role, services and workshop input."""
+    from .demo import answers as follow_up
     from .demo.seed import DEMO_JOIN_CODE, DEMO_LOGINS, issue_demo_version, load_demo
     from .territories.models import Territory
 
@@ -98,7 +104,9 @@ def seed_demo(if_empty: bool) -> None:
     else:
         load_demo()
         db.session.commit()
+        follow_up.add_follow_up_recommendations()
         issue_demo_version()
+        follow_up.answer_demo_version()
         click.echo("Demo data loaded.")
     click.echo(f"Demo logins (password for all: {DEMO_LOGINS['password']}):")
     for email, role in DEMO_LOGINS["accounts"]:
@@ -208,6 +216,31 @@ def render_letters(process_id: int, language: str | None, version: int | None, o
         path = folder / f"letter-{process.id}-{slug(addressee)}-{language}.pdf"
         path.write_bytes(pdf)
         click.echo(f"{path}: {addressee}, {pages} pages")
+
+
+@click.command("render-follow-up")
+@click.argument("process_id", type=int)
+@click.option(
+    "--language", "--lang", "language", type=click.Choice(list(LANGUAGES)), help="Default: the territory's."
+)
+@click.option(
+    "--out", "out", type=click.Path(dir_okay=False, writable=True), required=True, help="PDF to write."
+)
+def render_follow_up(process_id: int, language: str | None, out: str) -> None:
+    """Write the follow-up report of a process: its latest issued version's recommendations and their answers as
+    they stand now."""
+    from pathlib import Path
+
+    from .answers.follow_up_report import render
+
+    process, language, _issue = _documents_of(process_id, language, None)
+    rendered = render(process, language)
+    if rendered is None:
+        raise click.ClickException(
+            f"process {process_id} has issued no version: there is nothing to follow up"
+        )
+    Path(out).write_bytes(rendered.pdf)
+    click.echo(f"{out}: {rendered.pages} pages")
 
 
 def _pybabel(*args: str) -> None:

@@ -17,6 +17,7 @@ ENVIRONMENT_SETTINGS = {
     "MAIL_PASSWORD": str,
     "MAIL_FROM": str,
     "MAIL_USE_TLS": lambda value: value.lower() in ("1", "true", "yes"),
+    "REMINDER_ESCALATION_DAYS": int,
     "RATELIMIT_STORAGE_URI": str,
     "JOIN_FAILURE_LIMIT": str,
     "LOGIN_FAILURE_LIMIT": str,
@@ -85,6 +86,9 @@ class Defaults:
     MAIL_FROM = "toolkit@localhost"
     MAIL_USE_TLS = True
     MAIL_TIMEOUT = 10
+
+    # send-reminders tells the territory's coordinators of an answer or a commitment this many days overdue.
+    REMINDER_ESCALATION_DAYS = 30
 
     # Failed logins allowed per network address; per account from one address; and per account from every
     # address, past which only addresses that have not been failing may try (toolkit/accounts/throttling.py).

@@ -17,8 +17,9 @@ def mail_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 
 
-def send_mail(to: str, subject: str, body: str) -> bool:
-    """Send a plain-text message; return False when no SMTP server is configured."""
+def send_mail(to: str, subject: str, body: str, *, language: str | None = None) -> bool:
+    """Send a plain-text message (in ``language``, said in its Content-Language header); return False when no
+    SMTP server is configured."""
     config = current_app.config
     if not mail_configured():
         return False
@@ -27,6 +28,8 @@ def send_mail(to: str, subject: str, body: str) -> bool:
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
+    if language:  # after the content: setting it clears the Content-* headers
+        message["Content-Language"] = language
     with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=config["MAIL_TIMEOUT"]) as smtp:
         if config["MAIL_USE_TLS"]:
             smtp.starttls(context=ssl.create_default_context())

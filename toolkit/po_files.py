@@ -21,7 +21,9 @@ SCRIPTS: dict[str, tuple[str, ...]] = {
 }
 
 #: Source strings that may stay identical to English in another language: names, codes and international words.
-ALLOWED_IDENTICAL: frozenset[str] = frozenset({"%(num)d minute", "%(name)s:", "Association", "Password"})
+ALLOWED_IDENTICAL: frozenset[str] = frozenset(
+    {"%(num)d minute", "%(name)s:", "%(body)s: %(statuses)s.", "Association", "Password"}
+)
 
 SOURCE_LANGUAGE = "en"
 

@@ -69,7 +69,7 @@ def test_the_addressee_reads_what_was_issued_to_their_organisation_and_nothing_e
         assert f"/t/borgo/addressed/letters/{document.id}.pdf" in page
     assert f"/letters/{letter(version, world['school']).id}.pdf" not in page
     assert f"{report(version).id}.pdf" not in page
-    assert "/processes/" not in page  # no way into the process
+    assert "/t/borgo/processes/" not in page  # no way into the process (only into what is addressed to them)
 
 
 def test_the_addressee_downloads_their_letters_only(make, login):

@@ -26,12 +26,22 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def new_token() -> str:
+    """A fresh token for a link (printed on its letter, never stored)."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
 def new_link(
-    process: Process, organisation: Organisation, issue: DocumentIssue | None = None
+    process: Process,
+    organisation: Organisation,
+    issue: DocumentIssue | None = None,
+    *,
+    token: str | None = None,
 ) -> tuple[AnswerLink, str]:
     """A new link for ``organisation`` to answer ``process``'s recommendations addressed to it, and its token
-    (to print; it cannot be read back later). The caller commits."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    (to print; it cannot be read back later). ``token``: one made with :func:`new_token` and printed already (a
+    version's letters are rendered before the version, and its links, are written). The caller commits."""
+    token = token or new_token()
     link = AnswerLink(
         territory_id=process.territory_id,
         process_id=process.id,

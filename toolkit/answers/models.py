@@ -138,6 +138,16 @@ class Commitment(TerritoryScoped, db.Model):
 
     answer: Mapped[Answer] = relationship(back_populates="commitments")
 
+    @property
+    def process_id(self) -> int:
+        """The process of its answer (what translating asks of every text it translates)."""
+        return self.answer.process_id
+
+    @property
+    def language(self) -> str:
+        """Written in the language of its answer."""
+        return self.answer.language
+
 
 class ForwardingDecision(enum.StrEnum):
     FORWARDED = "forwarded"

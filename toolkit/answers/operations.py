@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from .. import audit
 from ..accounts.models import User
 from ..extensions import db
-from .models import Answer, AnswerLink, AnswerStatus, Commitment
+from .models import Answer, AnswerLink, AnswerStatus, Commitment, ForwardingDecision
 from .threads import Thread
 
 #: The longest texts an answer takes (the forms say so, and refuse longer ones with the whole text returned).
@@ -42,7 +42,7 @@ def record_answer(
     submission_key: str | None = None,
 ) -> Answer:
     """Add a new answer of ``thread``'s body to its recommendation, with its commitments (the caller commits)."""
-    if thread.forwarded_to is not None:
+    if thread.forwarded_to is not None and thread.forwarded_to.decision is ForwardingDecision.FORWARDED:
         raise NotAddressed("the recommendation was forwarded to another body")
     answer = Answer(
         territory_id=thread.organisation.territory_id,

@@ -92,6 +92,10 @@ ACTIONS = {
     # Answers
     "answers.answered": _l("Answer recorded"),
     "answers.link_revoked": _l("Answer link revoked"),
+    "answers.forwarded": _l("Recommendation forwarded to another body"),
+    "answers.not_forwarded": _l("Recommendation not forwarded"),
+    "answers.published": _l("Results published"),
+    "answers.unpublished": _l("Results no longer public"),
     # Translations
     "translation.drafted": _l("Translation saved as a draft"),
     "translation.reviewed": _l("Translation reviewed"),
@@ -117,7 +121,7 @@ RECORD_KINDS = {
     "Proposal": _l("Proposal"),
     "Recommendation": _l("Recommendation"),
     "TextTranslation": _l("Translation"),
-    "Answer": _l("Answer"),
+    "Answer": _l("Answer to a recommendation"),
     "AnswerLink": _l("Answer link"),
     "Forwarding": _l("Forwarding"),
     "Publication": _l("Publication"),

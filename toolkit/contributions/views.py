@@ -33,6 +33,7 @@ from ..workshops.models import Participant, ServiceProposal, Workshop
 from ..workshops.phones import forget, participant_required, remember, too_many_codes, wrong_code_limited
 from ..workshops.room import bump_workshop
 from ..workshops.service_choice import candidates, votes_of
+from .panels import panels_for
 
 bp = Blueprint("contributions", __name__)
 
@@ -134,6 +135,7 @@ def withdraw_organisation_barrier(process_id: int, barrier_id: int):
 @access(Rule.PARTICIPANT)
 @participant_required
 def mine(workshop: Workshop, participant: Participant):
+    """What the participant wrote, and what later phases bring back to them (the panels: see ``panels.py``)."""
     barriers = db.session.scalars(
         select(Barrier)
         .where(Barrier.participant_id == participant.id)
@@ -151,8 +153,11 @@ def mine(workshop: Workshop, participant: Participant):
         select(Proposal).where(Proposal.participant_id == participant.id).order_by(Proposal.id)
     ).all()
     votes = votes_of(participant)
+    panels, panel_context = panels_for(participant)
     return render_template(
         "contributions/mine.html",
+        panels=panels,
+        **panel_context,
         review_open=review_is_open(workshop.process),
         my_proposals=my_proposals,
         workshop=workshop,

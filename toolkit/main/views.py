@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ..access import Permission, Role, Rule, access
 from ..accounts.models import RoleAssignment
+from ..answers import participants as answers
 from ..barriers.models import Barrier, BarrierStatus
 from ..extensions import db
 from ..i18n import LANGUAGE_COOKIE, LANGUAGES
@@ -96,7 +97,8 @@ def territory_dashboard():
 @access(Permission.VIEW_PROCESSES)
 def process(process_id: int):
     """A process: its workshops, its services, the evidence gathered per service, how far its translation is,
-    and the documents last issued."""
+    the documents last issued, and, for an association, what the bodies answered to the recommendations it took
+    part in."""
     item = db.get_or_404(
         Process, process_id, options=[selectinload(Process.workshops), selectinload(Process.services)]
     )
@@ -109,8 +111,10 @@ def process(process_id: int):
     by_service = defaultdict(list)
     for barrier in barriers:
         by_service[barrier.service_id].append(barrier)
+    organisation = current_user.organisation_in(g.territory)
     return render_template(
         "main/process.html",
+        answered=answers.for_organisation(item, organisation) if organisation is not None else [],
         process=item,
         barriers_by_service=by_service,
         translation_counts=translating.counts(item),

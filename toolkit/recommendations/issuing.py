@@ -13,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Protocol
 
 from flask import current_app
 from sqlalchemy import event, func, select
@@ -37,6 +39,22 @@ STALE_AFTER = timedelta(minutes=10)
 FAILURE_RENDERING = "rendering"
 FAILURE_RACE = "issued_meanwhile"
 FAILURE_INTERRUPTED = "interrupted"
+
+
+class LetterExtras(Protocol):
+    """What a feature adds to the letters of one version being issued."""
+
+    def context(self, letter: dict) -> dict:
+        """What it prints on ``letter`` (a letter's context), merged into it for rendering only."""
+
+    def store(self, issue: DocumentIssue) -> None:
+        """Write what goes with the letters, in the transaction that writes the version ``issue``."""
+
+
+#: What other features print on every letter of a version (the answer link...), registered at import: the
+#: recommendations import none of them. Each is called with the process once per version issued. What it adds is
+#: left out of the letters' fingerprints, and what it writes is written with the version, or not at all.
+letter_extras: list[Callable[[Process], LetterExtras]] = []
 
 
 class IssuingBusy(Exception):
@@ -199,6 +217,7 @@ def run(job_id: int) -> None:
         job.total = sum(1 + len(document_set.letters) for document_set in sets)
         job.heartbeat_at = now()
         db.session.commit()
+        extras = [make(process) for make in letter_extras]
         rendered = []
         for document_set in sets:
             language = document_set.language
@@ -206,7 +225,9 @@ def run(job_id: int) -> None:
                 _render(job, "documents/report.html", document_set.report, DocumentKind.REPORT, language)
             )
             rendered.extend(
-                _render(job, "documents/letter.html", letter, DocumentKind.LETTER, language)
+                _render(
+                    job, "documents/letter.html", _extended(letter, extras), DocumentKind.LETTER, language
+                )
                 for letter in document_set.letters
             )
     except Exception:
@@ -221,6 +242,8 @@ def run(job_id: int) -> None:
             db.session.rollback()
             return
         issue = _store(job, process, number, issued_at, content, rendered)
+        for extra in extras:
+            extra.store(issue)
         job.issue_id = issue.id
         finish(job, IssueState.DONE)
         audit.record(
@@ -265,6 +288,14 @@ def _store(job: IssueJob, process: Process, number: int, issued_at: datetime, co
     db.session.add(issue)
     db.session.flush()
     return issue
+
+
+def _extended(letter: dict, extras: list[LetterExtras]) -> dict:
+    """``letter`` with what the registered features print on it (its fingerprint was taken before)."""
+    extended = dict(letter)
+    for extra in extras:
+        extended.update(extra.context(letter))
+    return extended
 
 
 def _render(job: IssueJob, template: str, context: dict, kind: DocumentKind, language: str) -> _Rendered:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -23,6 +24,15 @@ from .models import COMMON_BASIC_PRINCIPLES, Comment, Endorsement, Priority, Quo
 
 class EditConflict(Exception):
     """Someone saved the recommendation since the editor opened it."""
+
+
+class StillNeeded(Exception):
+    """A record something else stands on (an answer...) cannot be deleted; the message says why, translated."""
+
+
+#: Why a recommendation may not be deleted, as the features that keep records of it say (the recommendations
+#: import none of them): each takes the recommendation and gives the reason, translated, or None.
+deletion_blockers: list[Callable[[Recommendation], str | None]] = []
 
 
 def recommendations_of(process: Process) -> list[Recommendation]:
@@ -121,7 +131,12 @@ def move(recommendation: Recommendation, offset: int) -> None:
 
 
 def delete(recommendation: Recommendation) -> None:
-    """Delete a draft with its quotes, supports and comments."""
+    """Delete a draft with its quotes, supports and comments; :class:`StillNeeded` when another feature keeps
+    records of it (an answered recommendation keeps its answers)."""
+    for blocker in deletion_blockers:
+        reason = blocker(recommendation)
+        if reason:
+            raise StillNeeded(reason)
     audit.record("recommendation.deleted", recommendation, title=recommendation.title)
     db.session.delete(recommendation)
 

@@ -181,7 +181,11 @@ def move_recommendation(recommendation_id: int, direction: str):
 def delete_recommendation(recommendation_id: int):
     item = _recommendation(recommendation_id)
     process_id = item.process_id
-    operations.delete(item)
+    try:
+        operations.delete(item)
+    except operations.StillNeeded as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for("recommendations.recommendation", recommendation_id=item.id))
     db.session.commit()
     flash(_("The recommendation is deleted."), "success")
     return redirect(url_for("recommendations.recommendations", process_id=process_id))

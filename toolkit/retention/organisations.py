@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from sqlalchemy import func, select
@@ -21,6 +22,24 @@ from .withdrawal import PROPOSAL_TEXTS, erase_barrier_words, erase_proposal_word
 #: Version of the organisation export's JSON structure (README, "Data protection"); raised on any change.
 EXPORT_FORMAT = "toolkit-organisation-export"
 EXPORT_VERSION = 1
+
+
+class StillNeeded(Exception):
+    """An organisation other records stand on (its answers...) cannot be erased; the message says why."""
+
+
+#: Why an organisation may not be erased, as the features that keep records of it say (retention imports none of
+#: them): each takes the organisation and gives the reason, translated, or None.
+erasure_blockers: list[Callable[[Organisation], str | None]] = []
+
+
+def erasure_refused(organisation: Organisation) -> str | None:
+    """Why ``organisation`` cannot be erased, or None when it can."""
+    for blocker in erasure_blockers:
+        reason = blocker(organisation)
+        if reason:
+            return reason
+    return None
 
 
 def members_of(organisation: Organisation) -> list[User]:
@@ -175,7 +194,11 @@ def erase_organisation(organisation: Organisation) -> dict[str, int]:
     stories, comments and endorsements deleted, its reasons for services and the words of its feasibility
     assessments erased (the verdicts stay, unsigned). Its services stay in the catalogue without an owner, its
     members keep their accounts without it, recommendations addressed to it lose their addressee. Issued
-    versions never change: they keep its name as printed."""
+    versions never change: they keep its name as printed. :class:`StillNeeded` when another feature keeps
+    records of it (an organisation that answered recommendations keeps its answers)."""
+    refusal = erasure_refused(organisation)
+    if refusal:
+        raise StillNeeded(refusal)
     records = _organisation_records(organisation)
     counts = organisation_counts(organisation)
     for barrier in records["barriers"]:

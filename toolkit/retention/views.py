@@ -70,7 +70,11 @@ def erase_organisation(organisation_id: int):
     organisation = _organisation(organisation_id)
     if request.method == "POST":
         name = organisation.name
-        organisation_data.erase_organisation(organisation)
+        try:
+            organisation_data.erase_organisation(organisation)
+        except organisation_data.StillNeeded as refusal:
+            flash(str(refusal), "error")
+            return redirect(url_for("retention.erase_organisation", organisation_id=organisation.id))
         db.session.commit()
         flash(_("%(name)s and the words it sent are erased.", name=name), "success")
         return redirect(url_for("retention.settings"))

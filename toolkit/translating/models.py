@@ -27,6 +27,8 @@ class SourceKind(enum.StrEnum):
     RECOMMENDATION = "recommendation"
     QUOTE = "quote"
     COMMENT = "comment"
+    ANSWER = "answer"
+    COMMITMENT = "commitment"
     BARRIER_HIDDEN = "barrier_hidden"
     PROPOSAL_HIDDEN = "proposal_hidden"
 
