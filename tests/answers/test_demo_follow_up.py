@@ -31,3 +31,7 @@ def test_the_demo_has_answers_in_several_statuses_one_overdue_and_one_forwarded(
     page = client.get(f"/t/borgo-san-vitale/processes/{process.id}/follow-up")
     assert page.status_code == 200
     assert "Un pomeriggio a settimana di apertura serale" in page.get_data(as_text=True)
+    # The coordinator published the results: anyone reads them, with the answers.
+    public = app.test_client().get(f"/results/borgo-san-vitale/{process.id}/")
+    assert public.status_code == 200
+    assert "Non abbiamo locali né personale" in public.get_data(as_text=True)

@@ -200,3 +200,9 @@ def answer_demo_version() -> None:
         by=facilitator,
     )
     db.session.commit()
+    # The coordinator publishes the results: the demo has a public page, its feed and open data to look at.
+    from ..answers.publishing import publish
+
+    coordinator = db.session.scalar(db.select(User).where(User.email == "coordinatrice@example.org"))
+    publish(process, coordinator)
+    db.session.commit()
