@@ -37,6 +37,24 @@ def _world(make) -> dict:
     return world
 
 
+def answer_words(locale: str) -> dict:
+    """The words of the answer pages, as a reader of ``locale`` reads them."""
+    with force_locale(locale):
+        return {
+            "answer": gettext("Answer"),
+            "new answer": gettext("Send a new answer"),
+            "text": gettext("What you say"),
+            "language": gettext("Language you write in"),
+            "what": gettext("What will be done"),
+            "by when": gettext("By when"),
+            "signed": gettext("Signed by (optional)"),
+            "send": gettext("Send the answer"),
+            "recorded": gettext("Answer recorded"),
+            "history": gettext("Your answers"),
+            **{status: str(label) for status, label in ANSWER_STATUSES.items()},
+        }
+
+
 def _checked(page, checker) -> None:
     """Zero axe-core violations on the page, and nothing wider than the phone's screen. Without JavaScript the
     page cannot run axe-core: a second page, with JavaScript and the same language, opens the same address."""
@@ -64,20 +82,7 @@ def _answer(page, checker, words, status: AnswerStatus, text: str, commitment=No
 @pytest.mark.parametrize(("locale", "javascript"), [("it", False), ("ar", True)])
 def test_an_office_answers_from_its_letter_on_a_phone(app, live_server, new_page, make, locale, javascript):
     world = _world(make)
-    with force_locale(locale):
-        words = {
-            "answer": gettext("Answer"),
-            "new answer": gettext("Send a new answer"),
-            "text": gettext("What you say"),
-            "language": gettext("Language you write in"),
-            "what": gettext("What will be done"),
-            "by when": gettext("By when"),
-            "signed": gettext("Signed by (optional)"),
-            "send": gettext("Send the answer"),
-            "recorded": gettext("Answer recorded"),
-            "history": gettext("Your answers"),
-            **{status: str(label) for status, label in ANSWER_STATUSES.items()},
-        }
+    words = answer_words(locale)
     page = new_page(locale=locale, width=PHONE, java_script_enabled=javascript)
     checker = None if javascript else new_page(locale=locale, width=PHONE)
     link = f"{live_server}/answer/{world['token']}"

@@ -16,7 +16,6 @@ from playwright.sync_api import expect
 
 from toolkit.access import Role
 from toolkit.answers import links
-from toolkit.answers.labels import ANSWER_STATUSES
 from toolkit.answers.models import Answer, AnswerStatus
 from toolkit.extensions import db
 from toolkit.territories.models import OrganisationKind
@@ -30,7 +29,7 @@ from toolkit.workshops.models import ParticipantRole
 from ..answers.helpers import issue
 from ..factories import PASSWORD
 from .conftest import assert_accessible
-from .test_answering import _answer
+from .test_answering import _answer, answer_words
 from .test_codesign import _login
 
 pytestmark = pytest.mark.browser
@@ -76,18 +75,9 @@ def _world(make) -> dict:
 def _words(locale: str) -> dict:
     with force_locale(locale):
         return {
-            "answer": gettext("Answer"),
-            "new answer": gettext("Send a new answer"),
-            "text": gettext("What you say"),
-            "language": gettext("Language you write in"),
-            "what": gettext("What will be done"),
-            "by when": gettext("By when"),
-            "signed": gettext("Signed by (optional)"),
-            "send": gettext("Send the answer"),
-            "recorded": gettext("Answer recorded"),
+            **answer_words(locale),
             "return code": gettext("Your return code"),
             "open mine": gettext("Open my contributions"),
-            **{status: str(label) for status, label in ANSWER_STATUSES.items()},
         }
 
 
