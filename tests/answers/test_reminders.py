@@ -310,3 +310,14 @@ def test_the_digest_lists_what_waits_for_a_decision_on_forwarding(make, runner, 
     assert "Moduli di iscrizione tradotti (Ufficio scuola di Borgo)" in waiting
     assert "Competent body named: Ufficio scolastico provinciale" in waiting
     assert "Un mediatore al CUP" not in waiting
+
+
+def test_a_body_nobody_can_be_told_is_named_in_the_output(make, runner, smtp):
+    world = reminders_world(make)
+    world["school"].contact_email = ""
+    db.session.commit()
+    result = run(runner, RESPOND_BY + timedelta(days=1))
+    assert result.exit_code == 0, result.output
+    assert "Nobody to write to at Ufficio scuola di Borgo" in result.output
+    assert smtp.to("scuola@example.org") == []
+    assert "Nobody to write to at Azienda sanitaria di Borgo" not in result.output  # its accounts were told

@@ -267,7 +267,7 @@ def test_a_letters_link_answers_for_its_body_only(make, client):
     assert [row["recommendation_id"] for row in theirs] == [str(world["to_school"].id)]
 
 
-def test_an_unknown_tampered_or_revoked_link_is_not_found(make, client):
+def test_an_unknown_or_tampered_link_is_not_found_and_a_revoked_one_says_it_was_withdrawn(make, client):
     world = spreadsheet_world(make)
     token = world["token"]
     for wrong in ("not-a-token", token[:-1] + ("A" if token[-1] != "A" else "B")):
@@ -275,10 +275,11 @@ def test_an_unknown_tampered_or_revoked_link_is_not_found(make, client):
         assert client.get(f"/answer/{wrong}/upload").status_code == 404
     links.revoke(world["link"], None)
     db.session.commit()
-    assert client.get(f"/answer/{token}/answers.csv").status_code == 404
-    assert client.get(f"/answer/{token}/upload").status_code == 404
+    assert client.get(f"/answer/{token}/answers.csv").status_code == 410
+    withdrawn = client.get(f"/answer/{token}/upload", headers={"Accept-Language": "en"})
+    assert withdrawn.status_code == 410 and "This link was withdrawn" in withdrawn.get_data(as_text=True)
     response = _upload(client, f"/answer/{token}/upload", b"recommendation_id,status\n1,accepted\n")
-    assert response.status_code == 404 and _answers() == []
+    assert response.status_code == 410 and _answers() == []
 
 
 def test_only_the_addressees_organisation_downloads_and_uploads(make, login):

@@ -81,7 +81,7 @@ def forwarded_away(thread: Thread) -> bool:
 
 
 @bp.errorhandler(410)
-def _link_withdrawn(_error):
+def link_withdrawn(_error):
     return render_template(
         "errors/error.html",
         title=_("This link was withdrawn"),

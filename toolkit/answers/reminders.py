@@ -1,20 +1,15 @@
 """Reminders by e-mail (``flask --app toolkit send-reminders``, run once a day by cron).
 
-What is reminded, and at which stage: an answer the letter asked for (the date on the letter, or the forwarding's),
-and the commitments of a body's latest answer (by their dates), each at three stages: *due soon* (within
-:data:`~toolkit.answers.threads.DUE_SOON_DAYS` days), *due* (that day) and *overdue* (past it). An answer is no
-longer reminded once the body has answered (saying it was received is not an answer) or the recommendation went to
-another body; commitments are no longer reminded once the latest answer says "implemented" (an answer that
-replaces them replaces their reminders too).
+An answer the letter (or the forwarding) asked for, and the commitments of a body's latest answer, are reminded at
+three stages: *due soon* (within :data:`~toolkit.answers.threads.DUE_SOON_DAYS` days), *due* and *overdue*; an
+answer until the body answers ("received" is not an answer) or it is forwarded on, commitments until the latest
+answer says "implemented". Each body gets one e-mail per run (its addressee accounts in their languages, else its
+contact address); facilitators and coordinators a digest per process and day; coordinators are told once of each
+item ``REMINDER_ESCALATION_DAYS`` days overdue. No e-mail carries a letter's token or link (README: "Reminders").
 
-Each body is told of its own items in one e-mail per run (its addressee accounts, each in their own language, or
-else its contact address); the territory's facilitators and coordinators get one digest per process and day; its
-coordinators are told once of each item ``REMINDER_ESCALATION_DAYS`` days overdue. No e-mail carries a letter's
-token or link. The README ("Reminders") says the same for the people who run it.
-
-Each e-mail is recorded (a :class:`~toolkit.answers.models.Reminder` per recipient and per item and stage, or per
-digest and day) *before* it is sent, and the record is taken back when the server refuses the message: a run that
-dies between the two loses that e-mail rather than sending it again on every run.
+Each e-mail is recorded (a :class:`~toolkit.answers.models.Reminder` per recipient and item and stage, or per digest
+and day) *before* it is sent, and taken back when the server refuses it: a run that dies between the two loses that
+e-mail rather than sending it on every run. A body with nobody to write to is named in the command's output.
 """
 
 from __future__ import annotations
@@ -188,6 +183,8 @@ class Planner:
         self.escalation_days = int(current_app.config["REMINDER_ESCALATION_DAYS"])
         self.recorded: set[tuple[str, str]] = set()
         self.messages: list[Message] = []
+        #: Bodies that owe something but have neither an addressee account nor a contact e-mail.
+        self.unreachable: list[Organisation] = []
 
     def plan(self) -> list[Message]:
         processes = db.session.scalars(
@@ -217,7 +214,10 @@ class Planner:
 
     def addressee(self, organisation: Organisation, items: list[Item]) -> None:
         territory = organisation.territory
-        for recipient, language, has_account in addressee_recipients(organisation):
+        recipients = addressee_recipients(organisation)
+        if not recipients:
+            self.unreachable.append(organisation)
+        for recipient, language, has_account in recipients:
             fresh = [item for item in items if (recipient, item.about) not in self.recorded]
             if not fresh:
                 continue
@@ -290,9 +290,10 @@ class Planner:
             self.messages.append(Message(ESCALATION, recipient, language, subject, body, records))
 
 
-def plan(on: date | None = None) -> list[Message]:
-    """The e-mails a run would send on the day ``on`` (today by default)."""
-    return Planner(on or threads_module.today()).plan()
+def plan(on: date | None = None) -> tuple[list[Message], list[Organisation]]:
+    """The e-mails a run would send on the day ``on`` (today by default), and the bodies nobody can be told."""
+    planner = Planner(on or threads_module.today())
+    return planner.plan(), planner.unreachable
 
 
 def _record(message: Message, on: date) -> list[int] | None:
@@ -373,7 +374,11 @@ def send_reminders(dry_run: bool, on: datetime | None) -> None:
         return
     if not current_app.config.get("SERVER_NAME"):
         raise click.ClickException("SERVER_NAME is not set: the e-mails could not say where to answer.")
-    messages = plan(day)
+    messages, unreachable = plan(day)
+    for organisation in unreachable:
+        click.echo(
+            f"Nobody to write to at {organisation.name}: give it an addressee account or a contact e-mail."
+        )
     if dry_run:
         click.echo(f"Dry run for {day.isoformat()}: nothing sent, nothing recorded.")
         for message in messages:

@@ -15,16 +15,14 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..access import Permission, Rule, access, admit_holder_of, form_page
+from ..access import Permission, Rule, access, form_page
 from ..extensions import db
 from ..forms import BaseForm, render_form, saving
 from ..i18n import LANGUAGES
 from ..processes.models import Process
 from ..recommendations.issuing import slug
-from ..territories.models import Territory
 from ..workshops.forms import submission_key_field
 from ..workshops.room import already_sent
-from . import links
 from .answer_sheet import (
     COLUMNS,
     COMMITMENTS,
@@ -35,6 +33,7 @@ from .answer_sheet import (
     row_key,
     store,
 )
+from .answering import link_or_abort, link_withdrawn
 from .labels import ANSWER_STATUSES
 from .models import Answer
 from .operations import COMMITMENT_MAX, NAME_MAX, TEXT_MAX
@@ -44,6 +43,10 @@ from .threads import Thread, threads_of
 ERRORS_SHOWN = 100
 
 bp = Blueprint("spreadsheet", __name__)
+
+
+# A withdrawn link says so on these pages too.
+bp.register_error_handler(410, link_withdrawn)
 
 
 @bp.after_request
@@ -122,12 +125,7 @@ def _stored(form: UploadForm, threads: list[Thread], default_language: str, auth
 
 
 def _link_threads(token: str):
-    link = links.link_for(token)
-    if link is None:
-        abort(404)
-    admit_holder_of(link)
-    # The page speaks the territory's language when neither the person nor the browser chose one.
-    g.territory = db.session.get(Territory, link.territory_id)
+    link = link_or_abort(token)
     threads = threads_of(link.process, link.organisation)
     if not threads:
         abort(404)
