@@ -4,6 +4,7 @@ forwarding it, with the reason. Decided once."""
 from __future__ import annotations
 
 import hashlib
+import re
 import subprocess
 from datetime import timedelta
 
@@ -36,7 +37,7 @@ def test_forwarding_opens_a_thread_for_the_new_body_with_its_link_and_letter(mak
     url = f"/t/borgo/answers/{not_ours.id}/forward"
     form = client.get(url).get_data(as_text=True)
     # The body the answer named is chosen already, and an answer is asked in 30 days.
-    assert f'<option selected value="{world["region"].id}">' in form
+    assert re.search(rf'<option [^>]*selected [^>]*value="{world["region"].id}"', form)
     assert (today() + timedelta(days=30)).isoformat() in form
     respond_by = today() + timedelta(days=21)
     response = client.post(

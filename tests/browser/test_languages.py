@@ -46,6 +46,12 @@ NOT_PAGES = {
     "auditing.site_csv",
     "retention.export_organisation",
     "versions.job_progress",
+    # Downloads and feeds, not pages.
+    "open_data.json_export",
+    "open_data.csv_export",
+    "spreadsheet.link_download",
+    "spreadsheet.account_download",
+    "results.feed",
 }
 
 #: Texts of the page a person reads: text nodes and the attributes read aloud, outside the language switcher and
@@ -99,6 +105,37 @@ def untranslated_on(texts: list[str], sources: set[str]) -> list[str]:
     )
 
 
+#: The blueprints whose pages are about a process's follow-up.
+FOLLOW_UP_BLUEPRINTS = {"follow_up", "follow_up_report", "results", "open_data", "spreadsheet", "publishing"}
+
+
+def _follow_up(process, recommendation_id: int, organisation_id: int, coordinator) -> dict:
+    """An issued version of ``process`` addressed to one body, its letter's link, an answer awaiting a decision
+    on forwarding, and its results published."""
+    from toolkit.answers import links, operations, publishing, threads
+    from toolkit.answers.models import AnswerStatus
+    from toolkit.recommendations.models import Recommendation
+    from toolkit.territories.models import Organisation
+
+    from ..answers.helpers import issue
+
+    organisation = db.session.get(Organisation, organisation_id)
+    db.session.get(Recommendation, recommendation_id).addressee = organisation
+    db.session.commit()
+    version = issue(process)
+    link, token = links.new_link(process, organisation, version)
+    answer = operations.record_answer(
+        threads.thread_of(process, organisation, recommendation_id),
+        status=AnswerStatus.NOT_OUR_COMPETENCE,
+        text="Non è nostra competenza.",
+        language="it",
+        competent_body="Questura",
+    )
+    publishing.publish(process, coordinator)
+    db.session.commit()
+    return {"answer_id": answer.id, "link_id": link.id, "token": token}
+
+
 @pytest.fixture
 def tour(make, app):
     """A territory with a network, a process, an invited person, and someone to visit each kind of page."""
@@ -140,6 +177,8 @@ def tour(make, app):
     values["quote_id"] = 999999
     values["job_id"] = issuing.request_issue(workshop.process, ["it"], "", None).id
     db.session.commit()
+    follow_up = _follow_up(workshop.process, values["recommendation_id"], service.owner_id, coordinator)
+    values |= {"answer_id": follow_up["answer_id"], "link_id": follow_up["link_id"], "forwarding_id": 999999}
     people["participant"] = workshop
     visits: dict[str, list[str]] = {actor: [] for actor in people}
     for route in all_routes(app):
@@ -153,7 +192,20 @@ def tour(make, app):
             Rule.PARTICIPANT: "participant",
         }.get(rule, "coordinator")
         assert rule in (*Rule, *Permission), route
-        visits[actor].append(route.url(app, values))
+        # The follow-up's pages are those of the process that issued its version, and a letter's pages are
+        # opened with the letter's token (an invitation's token opens the invitation).
+        answered = route.endpoint.split(".")[0] in FOLLOW_UP_BLUEPRINTS or route.endpoint == "answers.answer"
+        letter = route.endpoint.startswith(("answering.", "spreadsheet.link_"))
+        visits[actor].append(
+            route.url(
+                app,
+                {
+                    **values,
+                    **({"process_id": workshop.process.id} if answered else {}),
+                    **({"token": follow_up["token"]} if letter else {}),
+                },
+            )
+        )
     visits["coordinator"] += ["/", "/t/alpha/services/999999"]  # the dashboard, and a page that is not found
     visits["anonymous"] = [url for url in visits["anonymous"] if url != "/"] + ["/"]
     return people, visits

@@ -43,6 +43,10 @@ FORWARD = "forward"
 DECLINE = "decline"
 
 
+def _tagged(locale: str) -> dict[str, str]:
+    return {"lang": html_language(locale), "dir": text_direction(locale)}
+
+
 class AlreadyDecided(Exception):
     """The facilitator (or another one, at the same moment) decided on this answer already."""
 
@@ -71,8 +75,9 @@ class ForwardingForm(BaseForm):
             (FORWARD, _l("Forward it to the body named")),
             (DECLINE, _l("Do not forward it: it stays with the body it was addressed to")),
         ]
-        self.organisation.choices = [(0, _l("Choose an organisation"))] + [
-            (o.id, o.name) for o in organisations
+        # Names are the territory's words, tagged with its language (an Arabic page reads them as Italian).
+        self.organisation.choices = [(0, _l("Choose an organisation"), {})] + [
+            (o.id, o.name, _tagged(o.territory.default_locale)) for o in organisations
         ]
         self.language.choices = language_choices()
         self.organisation_ids = {o.id for o in organisations}
