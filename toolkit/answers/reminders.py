@@ -14,7 +14,7 @@ e-mail rather than sending it on every run. A body with nobody to write to is na
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -346,10 +346,7 @@ def summary(messages: list[Message]) -> list[str]:
     """How many e-mails, by kind, and to whom."""
     lines = []
     for kind in KINDS:
-        recipients: dict[str, int] = defaultdict(int)
-        for message in messages:
-            if message.kind == kind:
-                recipients[message.recipient] += 1
+        recipients: Counter[str] = Counter(m.recipient for m in messages if m.kind == kind)
         if recipients:
             total = sum(recipients.values())
             whom = ", ".join(f"{r} ({n})" if n > 1 else r for r, n in recipients.items())
@@ -375,10 +372,8 @@ def send_reminders(dry_run: bool, on: datetime | None) -> None:
     if not current_app.config.get("SERVER_NAME"):
         raise click.ClickException("SERVER_NAME is not set: the e-mails could not say where to answer.")
     messages, unreachable = plan(day)
-    for organisation in unreachable:
-        click.echo(
-            f"Nobody to write to at {organisation.name}: give it an addressee account or a contact e-mail."
-        )
+    for body in unreachable:
+        click.echo(f"Nobody to write to at {body.name}: give it an addressee account or a contact e-mail.")
     if dry_run:
         click.echo(f"Dry run for {day.isoformat()}: nothing sent, nothing recorded.")
         for message in messages:
