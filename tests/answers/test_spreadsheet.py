@@ -8,8 +8,11 @@ import csv
 import io
 from datetime import date
 
+from flask_babel import force_locale
+
 from toolkit.access import Role
 from toolkit.answers import links, publishing
+from toolkit.answers.labels import ANSWER_STATUSES
 from toolkit.answers.models import Answer, AnswerStatus
 from toolkit.extensions import db
 from toolkit.territories.models import OrganisationKind
@@ -320,3 +323,25 @@ def test_the_upload_page_explains_the_columns(make, login):
     assert "Answer in a spreadsheet" in text and 'enctype="multipart/form-data"' in text
     assert f"/t/borgo/addressed/processes/{world['process'].id}/answers.csv" in text
     assert "not_our_competence" in text and "Not our competence" in text
+
+
+def test_a_status_may_be_written_as_the_page_names_it(make, login):
+    """An office types the status it reads on screen, in its language, as well as the code."""
+    world = spreadsheet_world(make)
+    world["addressee"].locale = "it"
+    db.session.commit()
+    office = login(world["addressee"])
+    base = f"/t/borgo/addressed/processes/{world['process'].id}"
+    header, rows = _read(office.get(f"{base}/answers.csv").data)
+    with force_locale("it"):
+        label = str(ANSWER_STATUSES[AnswerStatus.PARTLY_ACCEPTED])
+    rows[0].update(status=f"  {label.upper()} ", text="Sì, ma solo il sabato mattina")
+    response = _upload(office, f"{base}/upload", _write(header, rows, separator=";"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    (answer,) = _answers()
+    assert answer.status is AnswerStatus.PARTLY_ACCEPTED
+    # A word that names no status is still refused, with the codes to write.
+    rows[0].update(status="Forse", text="Vedremo")
+    refused = _upload(office, f"{base}/upload", _write(header, rows, separator=";"))
+    assert refused.status_code == 422 and "partly_accepted" in refused.get_data(as_text=True)
+    assert len(_answers()) == 1

@@ -23,6 +23,7 @@ from ..extensions import db
 from ..forms import database_int
 from ..i18n import LANGUAGES
 from ..recommendations.models import Recommendation
+from .labels import ANSWER_STATUSES
 from .models import AnswerStatus, ForwardingDecision
 from .open_data import commitment_header, unguard, write_csv
 from .operations import COMMITMENT_MAX, NAME_MAX, TEXT_MAX, CommitmentData, record_answer
@@ -195,18 +196,21 @@ def _commitments(number: int, cells: dict[str, str], errors: list[str]) -> list[
 
 
 def _status(number: int, value: str, errors: list[str]) -> AnswerStatus | None:
-    try:
-        return AnswerStatus(value.lower().replace(" ", "_"))
-    except ValueError:
-        errors.append(
-            _(
-                "Row %(row)s, status: “%(value)s” is not a status; write one of %(statuses)s.",
-                row=number,
-                value=value,
-                statuses=", ".join(status.value for status in AnswerStatus),
-            )
+    """The status a cell names: its code (``partly_accepted``, or with spaces) or its label in the page's language
+    (an office types what it reads on screen: "Accettata", "مقبولة")."""
+    wanted = " ".join(value.split()).casefold()
+    for status, label in ANSWER_STATUSES.items():
+        if wanted in (status.value, status.value.replace("_", " "), " ".join(str(label).split()).casefold()):
+            return status
+    errors.append(
+        _(
+            "Row %(row)s, status: “%(value)s” is not a status; write one of %(statuses)s.",
+            row=number,
+            value=value,
+            statuses=", ".join(status.value for status in AnswerStatus),
         )
-        return None
+    )
+    return None
 
 
 def _row(
